@@ -1,0 +1,63 @@
+# Plainpress: `make` sets everything up and builds; `make test` sets up and runs the tests.
+# Set-up is idempotent: each step leaves a stamp in .venv/ and is skipped while it holds.
+
+PYTHON        ?= python3
+VENV          := .venv
+PY            := $(VENV)/bin/python
+# Debian packages the outputs need: fonts for Latin fallback, Arabic and CJK; fast font subsetting.
+SYSTEM_PACKAGES      := fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 fontconfig
+# Extra packages the tests use: PDF page images (pdftoppm).
+TEST_SYSTEM_PACKAGES := poppler-utils
+
+.PHONY: all build setup test check clean distclean
+
+all: build
+
+build: setup
+	$(VENV)/bin/plainpress build
+
+check: setup
+	$(VENV)/bin/plainpress check
+
+setup: $(VENV)/.installed $(VENV)/.system $(VENV)/.fonts
+
+test: setup $(VENV)/.system-test
+	$(PY) -m pytest
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+# Installs only what is missing; uses apt-get as root, sudo otherwise.
+define apt_install
+	@missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing system packages:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+endef
+
+$(VENV)/.system: Makefile | $(PY)
+	$(call apt_install,$(SYSTEM_PACKAGES))
+	touch $@
+
+$(VENV)/.system-test: Makefile | $(PY)
+	$(call apt_install,$(TEST_SYSTEM_PACKAGES))
+	touch $@
+
+$(VENV)/.fonts: $(VENV)/.installed $(VENV)/.system styles/theme.toml
+	$(PY) -m pipeline.fonts install
+	touch $@
+
+clean:
+	rm -rf build
+
+distclean: clean
+	rm -rf $(VENV) *.egg-info

@@ -1,0 +1,111 @@
+"""The `plainpress` command: argument parsing, error printing and exit codes, nothing else.
+
+Exit status: 0 everything selected was published; 1 a gate failed (that artifact was withheld);
+2 bad input or usage (nothing was built). Tracebacks only with --debug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from .errors import EXIT_BAD_INPUT, PlainpressError
+
+FORMAT_CHOICES = ("html", "pdf")
+
+
+def _selection_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--doc", action="append", default=[], metavar="ID",
+                        help="build only this document (repeatable)")
+    parser.add_argument("--locale", action="append", default=[], metavar="L",
+                        help="build only this locale (repeatable)")
+    parser.add_argument("--format", action="append", default=[], choices=FORMAT_CHOICES,
+                        help="build only this output (repeatable)")
+    parser.add_argument("--out", type=Path, default=None, metavar="DIR",
+                        help="output folder (default: build/)")
+    parser.add_argument("--page-size", choices=("letter", "a4"), default=None,
+                        help="paper size for the PDFs (default: from pyproject.toml)")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="show tracebacks")
+    common.add_argument("-C", "--project", type=Path, default=Path.cwd(), metavar="DIR",
+                        help="project folder (default: the current one)")
+    parser = argparse.ArgumentParser(
+        prog="plainpress", parents=[common],
+        description="Accessible PDF, DOCX, HTML and print handouts from one source per topic.",
+        epilog="exit status: 0 all published, 1 a gate failed, 2 bad input or usage")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    build = commands.add_parser("build", parents=[common], help="render, check and publish")
+    _selection_args(build)
+    check = commands.add_parser("check", parents=[common],
+                                help="validate sources and gate what is in build/ (no rendering)")
+    _selection_args(check)
+    new = commands.add_parser("new", parents=[common], help="start a new source document")
+    new.add_argument("id", help="the document id, e.g. knee-pain (becomes source/ID.md)")
+    return parser
+
+
+def _print_results(result, out=sys.stdout) -> None:
+    """Problems first (as file:line: severity: message), then a short table."""
+    for check in result.checks:
+        if check.passed:
+            continue
+        where = f"{check.location}: " if check.location else ""
+        hint = f" (hint: {check.hint})" if check.hint else ""
+        print(f"{where}{check.severity}: [{check.check}] {check.document} {check.locale} "
+              f"{check.output}: {check.message}{hint}", file=out)
+    if not result.outcomes:
+        return
+    width = max(len(o.artifact.filename) for o in result.outcomes)
+    print(f"\n{'artifact'.ljust(width)}  status", file=out)
+    for outcome in result.outcomes:
+        status = outcome.status or ("published" if outcome.published else
+                                    "WITHHELD: " + "; ".join(outcome.withheld_because)[:120])
+        print(f"{outcome.artifact.filename.ljust(width)}  {status}", file=out)
+    published = sum(1 for o in result.outcomes if o.published)
+    print(f"\n{published} published, {len(result.outcomes) - published} withheld", file=out)
+
+
+def run(argv: list[str]) -> int:
+    args = make_parser().parse_args(argv)
+    from .build import Selection, build, check_existing
+    from .config import find_root
+
+    root = find_root(args.project.resolve())
+    if args.command == "new":
+        from .scaffold import new_document
+        path = new_document(root, args.id)
+        print(f"created {path.relative_to(root)}; edit it, then run `plainpress build "
+              f"--doc {args.id}`")
+        return 0
+    selection = Selection(tuple(args.doc), tuple(args.locale), tuple(args.format))
+    out_dir = args.out.resolve() if args.out else None
+    if args.command == "build":
+        result = build(root, selection, out_dir, args.page_size)
+    else:
+        result = check_existing(root, selection, out_dir)
+    _print_results(result)
+    return result.exit_code
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in argv
+    try:
+        return run(argv)
+    except PlainpressError as exc:
+        if debug:
+            traceback.print_exc()
+        print(f"plainpress: {exc}" if exc.loc is None else str(exc), file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("plainpress: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

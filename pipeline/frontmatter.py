@@ -1,0 +1,134 @@
+"""YAML front matter → `Meta`, with the line of every field kept for error messages.
+
+YAML is loaded with PyYAML's safe loader only (no tags, no objects); aliases are refused, since
+front matter never needs them and alias expansion is how "billion laughs" files blow up memory.
+"""
+
+from __future__ import annotations
+
+import difflib
+import datetime as dt
+import re
+
+import yaml
+
+from .errors import SourceError
+from .model import Field, Loc, Meta
+
+REQUIRED = ("title", "summary", "reviewed", "reviewed_by", "url")
+OPTIONAL = ("keywords",)
+_REVIEWED = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+
+
+def split(text: str, path: str) -> tuple[str, str, int]:
+    """Split a source into (yaml, body, body's first line number, 1-based)."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != "---":
+        raise SourceError(Loc(path, 1), "the file does not start with YAML front matter",
+                          hint="begin the file with a line `---`, the fields title, summary, "
+                               "reviewed, reviewed_by, url, and another line `---`")
+    for number, line in enumerate(lines[1:], start=2):
+        if line.rstrip() in ("---", "..."):
+            return "\n".join(lines[1:number - 1]), "\n".join(lines[number:]), number + 1
+    raise SourceError(Loc(path, 1), "the front matter is never closed",
+                      hint="add a line `---` after the last front-matter field")
+
+
+def _compose(text: str, path: str) -> yaml.Node | None:
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise SourceError(Loc(path, event.start_mark.line + 2),
+                                  "YAML anchors and aliases are not allowed in front matter",
+                                  hint="write each value out in full")
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 2 if mark else 2
+        column = mark.column + 1 if mark else None
+        raise SourceError(Loc(path, line, column), f"broken YAML in front matter: {exc.problem}",
+                          hint="check quoting and indentation; quote values that contain `: `"
+                          ) from exc
+    except yaml.YAMLError as exc:
+        raise SourceError(Loc(path, 2), f"broken YAML in front matter: {exc}") from exc
+
+
+def _scalar(node: yaml.Node, key: str, path: str, line: int) -> object:
+    if not isinstance(node, yaml.ScalarNode):
+        raise SourceError(Loc(path, line), f"`{key}` must be a single value, not a list or map")
+    if node.tag not in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp",
+                        "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+        if node.tag.startswith("tag:yaml.org,2002:"):
+            raise SourceError(Loc(path, line), f"`{key}` is empty or not text",
+                              hint=f"write a value after `{key}:`")
+        raise SourceError(Loc(path, line), f"`{key}` uses the YAML tag {node.tag}",
+                          hint="remove the `!tag`; front matter holds plain text only")
+    return yaml.SafeLoader(" ").construct_object(node, deep=True) if node.tag.endswith(
+        "timestamp") else node.value
+
+
+def parse(text: str, path: str) -> Meta:
+    """Validate the front matter (text between the `---` lines) of `path`."""
+    root = _compose(text, path)
+    if root is None:
+        raise SourceError(Loc(path, 1), "the front matter is empty",
+                          hint=f"add the fields {', '.join(REQUIRED)}")
+    if not isinstance(root, yaml.MappingNode):
+        raise SourceError(Loc(path, root.start_mark.line + 2),
+                          "the front matter must be a set of `key: value` fields")
+    values: dict[str, tuple[yaml.Node, int]] = {}
+    for key_node, value_node in root.value:
+        line = key_node.start_mark.line + 2
+        key = key_node.value
+        if key in values:
+            raise SourceError(Loc(path, line), f"`{key}` is given twice")
+        if key not in REQUIRED + OPTIONAL:
+            close = difflib.get_close_matches(key, REQUIRED + OPTIONAL, n=1)
+            hint = (f"did you mean `{close[0]}`?" if close
+                    else f"allowed fields: {', '.join(REQUIRED + OPTIONAL)}")
+            raise SourceError(Loc(path, line), f"unknown front-matter field `{key}`", hint=hint)
+        values[key] = (value_node, line)
+    for key in REQUIRED:
+        if key not in values:
+            raise SourceError(Loc(path, 1), f"the front matter has no `{key}`",
+                              hint=f"add a line `{key}: …` between the `---` lines")
+
+    def text_field(key: str) -> Field:
+        node, line = values[key]
+        value = _scalar(node, key, path, line)
+        if not str(value).strip():
+            raise SourceError(Loc(path, line), f"`{key}` is empty")
+        return Field(str(value).strip(), Loc(path, line))
+
+    node, reviewed_line = values["reviewed"]
+    reviewed = _scalar(node, "reviewed", path, reviewed_line)
+    if isinstance(reviewed, dt.date):
+        year, month = reviewed.year, reviewed.month
+    else:
+        match = _REVIEWED.match(str(reviewed).strip())
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise SourceError(Loc(path, reviewed_line), f"`reviewed: {reviewed}` is not a month",
+                              hint="write the review month as YYYY-MM, e.g. `reviewed: 2025-08`")
+        year, month = int(match.group(1)), int(match.group(2))
+
+    url = text_field("url")
+    if not re.match(r"^https?://[^\s<>\"]+$", url.value):
+        raise SourceError(url.loc, f"`url: {url.value}` is not a web address",
+                          hint="give the full address of the online article, starting https://")
+    keywords: tuple[str, ...] = ()
+    if "keywords" in values:
+        node, line = values["keywords"]
+        if not isinstance(node, yaml.SequenceNode) or not all(
+                isinstance(item, yaml.ScalarNode) for item in node.value):
+            raise SourceError(Loc(path, line), "`keywords` must be a list of words",
+                              hint="write `keywords: [first, second]`")
+        keywords = tuple(str(item.value).strip() for item in node.value if str(item.value).strip())
+    return Meta(
+        title=text_field("title"),
+        summary=text_field("summary"),
+        reviewed=(year, month),
+        reviewed_loc=Loc(path, reviewed_line),
+        reviewed_by=text_field("reviewed_by"),
+        url=url,
+        keywords=keywords,
+    )

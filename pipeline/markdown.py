@@ -1,0 +1,282 @@
+"""CommonMark (markdown-it-py) tokens → model blocks, with `token.map` turned into `Loc`s.
+
+Used for sources, shared snippets and (later) translated messages. The accepted subset is the
+brief's: headings, paragraphs, lists, GFM tables, images with alt text, links, emphasis, code
+spans, block quotes and the `handout` / `key-points` containers. Raw HTML is refused.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import PurePosixPath
+from typing import Callable
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.container import container_plugin
+
+from .errors import SourceError
+from . import model as m
+
+CONTAINERS = ("handout", "key-points")
+LINK_SCHEMES = ("https://", "http://", "mailto:", "tel:")
+
+
+@lru_cache(maxsize=1)
+def parser() -> MarkdownIt:
+    """The one configured parser (built on first use, not at import)."""
+    md = MarkdownIt("commonmark", {"html": True}).enable("table")
+    for name in CONTAINERS:
+        container_plugin(md, name)
+    # Every link is validated by us, with an error that says why; markdown-it's own filter
+    # would silently turn a `javascript:` link into plain text instead.
+    md.validateLink = lambda url: True
+    return md
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Where the tokens came from and what the caller allows."""
+
+    path: str
+    """Project-relative path of the file being read."""
+    line_offset: int = 0
+    """Lines before the parsed text (front matter), added to `token.map`."""
+    resolve_image: Callable[[str, m.Loc], str] | None = None
+    """Checks an image path and returns it project-relative; None means images are refused."""
+
+
+def read_blocks(text: str, ctx: Context
+                ) -> tuple[tuple[m.Block, ...], list[tuple[m.Loc, tuple[m.Block, ...]]]]:
+    """Parse `text`: the top-level blocks, and each `::: handout` container's blocks apart."""
+    tokens = parser().parse(text)
+    body: list[m.Block] = []
+    handouts: list[tuple[m.Loc, tuple[m.Block, ...]]] = []
+    pos = 0
+    while pos < len(tokens):
+        token = tokens[pos]
+        if token.type == "container_handout_open":
+            end = _closing(tokens, pos)
+            handouts.append((_loc(token, ctx), _children(tokens[pos + 1:end], ctx)))
+            pos = end + 1
+        elif token.type.startswith("container_"):
+            raise SourceError(_loc(token, ctx), "`::: key-points` belongs inside the handout",
+                              hint="move the key-points box inside the `:::: handout` container")
+        else:
+            block, pos = _block(tokens, pos, ctx)
+            body.append(block)
+    return tuple(body), handouts
+
+
+def _loc(token: Token, ctx: Context) -> m.Loc:
+    line = token.map[0] + 1 + ctx.line_offset if token.map else None
+    return m.Loc(ctx.path, line)
+
+
+def _closing(tokens: list[Token], pos: int) -> int:
+    """Index of the token that closes tokens[pos] (same level, nesting -1)."""
+    depth = 0
+    for index in range(pos, len(tokens)):
+        depth += tokens[index].nesting
+        if depth == 0:
+            return index
+    raise AssertionError("markdown-it produced unbalanced tokens")
+
+
+def _children(tokens: list[Token], ctx: Context) -> tuple[m.Block, ...]:
+    blocks, pos = [], 0
+    while pos < len(tokens):
+        token = tokens[pos]
+        if token.type.startswith("container_"):
+            if token.type == "container_key-points_open":
+                end = _closing(tokens, pos)
+                blocks.append(m.KeyPoints(_children(tokens[pos + 1:end], ctx), _loc(token, ctx)))
+                pos = end + 1
+                continue
+            raise SourceError(_loc(token, ctx), "a `:::` container cannot go here",
+                              hint="only `::: key-points` may sit inside the handout, and "
+                                   "nothing inside it; give the outer container more colons")
+        block, pos = _block(tokens, pos, ctx)
+        blocks.append(block)
+    return tuple(blocks)
+
+
+def _block(tokens: list[Token], pos: int, ctx: Context) -> tuple[m.Block, int]:
+    token = tokens[pos]
+    loc = _loc(token, ctx)
+    kind = token.type
+    if kind in ("html_block",):
+        raise SourceError(loc, "raw HTML is not allowed in a source",
+                          hint="write it in Markdown; ask for a new block kind if Markdown "
+                               "cannot say it")
+    if kind == "heading_open":
+        inline = tokens[pos + 1]
+        level = int(token.tag[1])
+        inlines = inlines_of(inline, ctx)
+        return m.Heading(level, inlines, inline.content, loc, slug(plain(inlines))), pos + 3
+    if kind == "paragraph_open":
+        inline = tokens[pos + 1]
+        if inline.content.startswith(":::"):
+            raise SourceError(loc, f"unknown or unclosed container `{inline.content.split()[0]}`"
+                              f"{' ' + inline.content.split()[1] if len(inline.content.split()) > 1 else ''}",
+                              hint="the containers are `::: handout` and `::: key-points`, "
+                                   "each closed by a line of the same number of colons")
+        image = _lone_image(inline)
+        if image is not None:
+            return _figure(image, loc, ctx), pos + 3
+        return m.Paragraph(inlines_of(inline, ctx), inline.content, loc), pos + 3
+    if kind in ("bullet_list_open", "ordered_list_open"):
+        end = _closing(tokens, pos)
+        items, index = [], pos + 1
+        while index < end:
+            item_end = _closing(tokens, index)
+            items.append(m.ListItem(_children(tokens[index + 1:item_end], ctx),
+                                    _loc(tokens[index], ctx)))
+            index = item_end + 1
+        if kind == "bullet_list_open":
+            return m.BulletList(tuple(items), loc), end + 1
+        return m.OrderedList(tuple(items), loc, int(token.attrs.get("start", 1))), end + 1
+    if kind == "blockquote_open":
+        end = _closing(tokens, pos)
+        return m.BlockQuote(_children(tokens[pos + 1:end], ctx), loc), end + 1
+    if kind == "table_open":
+        end = _closing(tokens, pos)
+        return _table(tokens[pos:end + 1], loc, ctx), end + 1
+    if kind in ("fence", "code_block"):
+        raise SourceError(loc, "code blocks are not part of patient material",
+                          hint="use a paragraph, or `code` inside a sentence")
+    if kind == "hr":
+        raise SourceError(loc, "horizontal rules (---, ***) are not supported",
+                          hint="use a heading to start a new section")
+    raise SourceError(loc, f"unsupported Markdown construct ({kind})")
+
+
+def _table(tokens: list[Token], loc: m.Loc, ctx: Context) -> m.Table:
+    header: list[m.Cell] = []
+    rows: list[tuple[m.Cell, ...]] = []
+    row: list[m.Cell] = []
+    in_head = False
+    for index, token in enumerate(tokens):
+        if token.type == "thead_open":
+            in_head = True
+        elif token.type == "thead_close":
+            in_head = False
+        elif token.type in ("th_open", "td_open"):
+            inline = tokens[index + 1]
+            style = token.attrs.get("style", "")
+            align = style.split(":")[1] if "text-align:" in str(style) else None
+            cell_loc = _loc(inline, ctx) if inline.map else loc
+            row.append(m.Cell(inlines_of(inline, ctx), inline.content, cell_loc, align))
+        elif token.type == "tr_close":
+            if in_head:
+                header = row
+            else:
+                rows.append(tuple(row))
+            row = []
+    if not any(plain(cell.inlines).strip() for cell in header):
+        raise SourceError(loc, "the table's header row is empty",
+                          hint="name each column in the first row; screen readers read it out")
+    return m.Table(tuple(header), tuple(rows), loc)
+
+
+def _lone_image(inline: Token) -> Token | None:
+    children = [c for c in inline.children or [] if not (c.type == "text" and not c.content.strip())]
+    if len(children) == 1 and children[0].type == "image":
+        return children[0]
+    return None
+
+
+def _figure(image: Token, loc: m.Loc, ctx: Context) -> m.Figure:
+    alt = image.content.strip()
+    src = str(image.attrs.get("src", ""))
+    if not alt:
+        raise SourceError(loc, f"the image `{src}` has no alt text",
+                          hint="write what the picture shows between the brackets: "
+                               "![a short description](file.png)")
+    if ctx.resolve_image is None:
+        raise SourceError(loc, "images are not allowed in this file")
+    return m.Figure(ctx.resolve_image(src, loc), alt, loc, str(image.attrs.get("title") or ""))
+
+
+def inlines_of(inline: Token, ctx: Context) -> tuple[m.Inline, ...]:
+    """The inline children of an `inline` token as model inlines."""
+    loc = _loc(inline, ctx)
+    stack: list[tuple[str, list, str]] = [("root", [], "")]
+    for child in inline.children or []:
+        kind = child.type
+        if kind == "text":
+            stack[-1][1].append(m.Text(child.content))
+        elif kind == "softbreak":
+            stack[-1][1].append(m.Text(" "))
+        elif kind == "hardbreak":
+            stack[-1][1].append(m.LineBreak())
+        elif kind == "code_inline":
+            stack[-1][1].append(m.Code(child.content))
+        elif kind in ("em_open", "strong_open"):
+            stack.append((kind[:-5], [], ""))
+        elif kind == "link_open":
+            stack.append(("link", [], check_link(str(child.attrs.get("href", "")), loc)))
+        elif kind in ("em_close", "strong_close", "link_close"):
+            name, items, url = stack.pop()
+            node = {"em": lambda: m.Emph(tuple(items)), "strong": lambda: m.Strong(tuple(items)),
+                    "link": lambda: m.Link(url, tuple(items))}[name]()
+            stack[-1][1].append(node)
+        elif kind == "html_inline":
+            raise SourceError(loc, f"raw HTML `{child.content}` is not allowed in a source",
+                              hint="use Markdown: *emphasis*, **strong**, [text](https://…)")
+        elif kind == "image":
+            raise SourceError(loc, "an image must stand alone in its own paragraph",
+                              hint="put the ![alt](file) on a line of its own, with blank lines "
+                                   "around it")
+        else:
+            raise SourceError(loc, f"unsupported inline Markdown ({kind})")
+    return _merge(tuple(stack[0][1]))
+
+
+def _merge(inlines: tuple[m.Inline, ...]) -> tuple[m.Inline, ...]:
+    """Join neighbouring Text nodes so equal text gives equal trees."""
+    out: list[m.Inline] = []
+    for node in inlines:
+        if isinstance(node, m.Text) and out and isinstance(out[-1], m.Text):
+            out[-1] = m.Text(out[-1].text + node.text)
+        else:
+            out.append(node)
+    return tuple(out)
+
+
+def check_link(url: str, loc: m.Loc) -> str:
+    """Accept web, mail and phone links and in-page anchors; refuse everything else."""
+    if url.startswith("#") or url.lower().startswith(LINK_SCHEMES):
+        if re.search(r"[\s<>\"]", url):
+            raise SourceError(loc, f"the link `{url}` contains spaces or quotes")
+        return url
+    raise SourceError(loc, f"the link `{url}` is not allowed",
+                      hint="links must be full https:// (or mailto:, tel:) addresses; "
+                           "javascript:, file: and relative links are refused")
+
+
+def plain(inlines: tuple[m.Inline, ...]) -> str:
+    """The text of inlines as a reader hears it (no markup)."""
+    parts = []
+    for node in inlines:
+        if isinstance(node, (m.Text, m.Code)):
+            parts.append(node.text)
+        elif isinstance(node, m.LineBreak):
+            parts.append(" ")
+        else:
+            parts.append(plain(node.children))
+    return "".join(parts)
+
+
+def slug(text: str) -> str:
+    """A stable ASCII-ish anchor for a heading (letters of any script are kept)."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"[^\w\s-]", "", text)
+    return re.sub(r"[\s_-]+", "-", text).strip("-") or "section"
+
+
+def posix(path: str) -> str:
+    return str(PurePosixPath(path))

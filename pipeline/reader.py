@@ -1,0 +1,182 @@
+"""Source files → `Document`: front matter, Markdown body, the handout, the shared snippets.
+
+`source/<id>.md` holds one topic; `source/_shared/*.md` holds the approved blocks every output
+ends with. Every error names the file and line and says how to fix it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import frontmatter
+from .config import Config
+from .errors import SourceError
+from .markdown import Context, read_blocks
+from .model import Document, Figure, Heading, KeyPoints, Loc, Snippet, BlockQuote, ListItem
+from .model import BulletList, OrderedList
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+SHARED = ("disclaimer", "contact")
+IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg", b"GIF8": "gif"}
+MAX_IMAGE_BYTES = 5 * 1024 * 1024
+
+
+def rel(config: Config, path: Path) -> str:
+    """A project-relative path with forward slashes, as errors print it."""
+    try:
+        return path.resolve().relative_to(config.root.resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def read_text(path: Path, shown: str) -> str:
+    """Decode a UTF-8 text file (BOM and CRLF accepted); bad bytes name their line."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(Loc(shown), f"cannot read the file: {exc.strerror}") from exc
+    if b"\x00" in data:
+        raise SourceError(Loc(shown, data[:data.index(b"\x00")].count(b"\n") + 1),
+                          "this is a binary file, not Markdown text",
+                          hint="save the document as plain UTF-8 text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise SourceError(Loc(shown, line), f"invalid UTF-8 at byte {exc.start}",
+                          hint="save the file as UTF-8 in your editor") from exc
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def document_ids(config: Config) -> list[str]:
+    """Ids of the documents in `source/`, sorted (file names starting with `_` are not)."""
+    return sorted(p.stem for p in config.source_dir.glob("*.md") if not p.name.startswith("_"))
+
+
+def _image_resolver(config: Config, source: Path):
+    source_dir = config.source_dir.resolve()
+
+    def resolve(src: str, loc: Loc) -> str:
+        if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", src) or src.startswith(("/", "\\")):
+            raise SourceError(loc, f"the image `{src}` is not a file in source/",
+                              hint="put the image in source/ and give a relative path; "
+                                   "images are never fetched from the network or elsewhere")
+        target = (source.parent / src).resolve()
+        if not target.is_relative_to(source_dir):
+            raise SourceError(loc, f"the image `{src}` is outside source/",
+                              hint="copy the image into source/ (for example source/images/)")
+        if not target.is_file():
+            raise SourceError(loc, f"the image `{src}` does not exist",
+                              hint=f"check the file name; looked for {rel(config, target)}")
+        size = target.stat().st_size
+        if size > MAX_IMAGE_BYTES:
+            raise SourceError(loc, f"the image `{src}` is {size // 1024} KB, over the 5 MB limit",
+                              hint="export it smaller; printed handouts need ~300 dpi at most")
+        with target.open("rb") as handle:
+            head = handle.read(8)
+        if not any(head.startswith(magic) for magic in IMAGE_TYPES):
+            raise SourceError(loc, f"`{src}` is not a PNG, JPEG or GIF image",
+                              hint="export the picture as PNG or JPEG")
+        return rel(config, target)
+
+    return resolve
+
+
+def _check_headings(blocks, path: str, first_level: int) -> None:
+    """Headings start at `first_level` and never skip a level (screen readers navigate by them)."""
+    previous = first_level - 1
+    for block in _walk(blocks):
+        if not isinstance(block, Heading):
+            continue
+        if block.level < first_level:
+            raise SourceError(block.loc, f"a level-{block.level} heading is not allowed here",
+                              hint="the title comes from the front matter; start sections "
+                                   f"with {'#' * first_level}")
+        if block.level > previous + 1:
+            raise SourceError(block.loc, f"heading level jumps from {max(previous, 1)} to "
+                              f"{block.level}",
+                              hint=f"use {'#' * (previous + 1)} here; do not skip levels")
+        previous = block.level
+
+
+def _walk(blocks):
+    for block in blocks:
+        yield block
+        if isinstance(block, (KeyPoints, BlockQuote, ListItem)):
+            yield from _walk(block.blocks)
+        elif isinstance(block, (BulletList, OrderedList)):
+            yield from _walk(block.items)
+
+
+def _figures(blocks) -> tuple[str, ...]:
+    return tuple(block.src for block in _walk(blocks) if isinstance(block, Figure))
+
+
+def read_snippet(config: Config, name: str) -> Snippet:
+    """One approved block from `source/_shared/<name>.md`."""
+    path = config.source_dir / "_shared" / f"{name}.md"
+    shown = rel(config, path)
+    if not path.is_file():
+        raise SourceError(Loc(shown), f"the shared {name} block is missing",
+                          hint=f"create {shown} with the approved {name} text; every output "
+                               "ends with it")
+    text = read_text(path, shown)
+    body, handouts = read_blocks(text, Context(shown))
+    if handouts:
+        raise SourceError(handouts[0][0], "a shared block cannot hold a handout")
+    if not body:
+        raise SourceError(Loc(shown, 1), f"the shared {name} block is empty",
+                          hint=f"write the approved {name} text in it")
+    if any(isinstance(block, (Heading, Figure)) for block in _walk(body)):
+        raise SourceError(Loc(shown, 1), f"the shared {name} block may hold text and lists only")
+    return Snippet(name, body, Loc(shown, 1))
+
+
+def read_document(config: Config, doc_id: str, snippets: dict[str, Snippet] | None = None
+                  ) -> Document:
+    """Read and validate `source/<doc_id>.md` into the source-locale `Document`."""
+    path = config.source_dir / f"{doc_id}.md"
+    shown = rel(config, path)
+    if not ID_PATTERN.match(doc_id):
+        raise SourceError(Loc(shown), f"`{doc_id}` is not a usable document id",
+                          hint="name source files with lower-case letters, digits and hyphens, "
+                               "e.g. source/knee-pain.md")
+    if not path.is_file():
+        raise SourceError(Loc(shown), f"there is no document `{doc_id}`",
+                          hint="check the id, or create it with `plainpress new " + doc_id + "`")
+    text = read_text(path, shown)
+    if not text.strip():
+        raise SourceError(Loc(shown, 1), "the file is empty",
+                          hint="start from `plainpress new ID`, which writes a template")
+    yaml_text, body_text, body_line = frontmatter.split(text, shown)
+    meta = frontmatter.parse(yaml_text, shown)
+    ctx = Context(shown, body_line - 1, _image_resolver(config, path))
+    body, handouts = read_blocks(body_text, ctx)
+    if not handouts:
+        raise SourceError(Loc(shown, body_line), "the document has no `::: handout` container",
+                          hint="add the plain-language handout between a line `::: handout` "
+                               "and a closing line `:::`")
+    if len(handouts) > 1:
+        raise SourceError(handouts[1][0], "a second `::: handout` container",
+                          hint=f"a document has one handout; merge it with the one at line "
+                               f"{handouts[0][0].line}")
+    handout_loc, handout = handouts[0]
+    if not body:
+        raise SourceError(Loc(shown, body_line), "the article body is empty",
+                          hint="write the full article outside the handout container")
+    if not handout:
+        raise SourceError(handout_loc, "the handout container is empty")
+    _check_headings(body, shown, 2)
+    _check_headings(handout, shown, 2)
+    snippets = snippets if snippets is not None else read_snippets(config)
+    return Document(
+        id=doc_id, path=shown, meta=meta, body=body, handout=handout, handout_loc=handout_loc,
+        contact=snippets["contact"], disclaimer=snippets["disclaimer"],
+        locale=config.source_locale, assets=tuple(dict.fromkeys(_figures(body) + _figures(handout))),
+    )
+
+
+def read_snippets(config: Config) -> dict[str, Snippet]:
+    """Every shared block the outputs need."""
+    return {name: read_snippet(config, name) for name in SHARED}

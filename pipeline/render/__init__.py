@@ -1,0 +1,1 @@
+"""Renderers: (localized Document, RenderContext) → bytes. No file writes, no clock."""

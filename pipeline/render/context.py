@@ -1,0 +1,72 @@
+"""What every renderer shares within one worker: config, theme, compiled templates, labels.
+
+Built once per worker process and reused for every job, so templates are compiled and the
+theme is read once.
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import jinja2
+
+from ..config import Config
+from ..theme import Theme
+from ..ui import Labels, css_string, page_counter
+
+
+@dataclass
+class RenderContext:
+    """Shared, read-only rendering state for one project."""
+
+    config: Config
+    theme: Theme
+    page_size: str
+
+    @cached_property
+    def env(self) -> jinja2.Environment:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(self.config.styles_dir)),
+            autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",),
+                                                default_for_string=True),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=False,
+            extensions=["jinja2.ext.i18n"],
+        )
+        env.filters["kind"] = lambda node: type(node).__name__
+        env.filters["css_string"] = css_string
+        return env
+
+    def template(self, name: str) -> jinja2.Template:
+        return self.env.get_template(f"templates/{name}")
+
+    def css(self, name: str, script: str) -> str:
+        """A stylesheet from `styles/css/<name>.css.j2`, filled in from the theme."""
+        key = (name, script)
+        cache = self.__dict__.setdefault("_css", {})
+        if key not in cache:
+            fonts = ", ".join(f'"{family}"' for family in self.theme.stack(script))
+            cache[key] = self.env.get_template(f"css/{name}.css.j2").render(
+                t=self.theme, fonts=fonts, page_size=self.page_size,
+                fonts_arabic=", ".join(f'"{f}"' for f in self.theme.stack("arabic")),
+                fonts_cjk=", ".join(f'"{f}"' for f in self.theme.stack("cjk")))
+        return cache[key]
+
+    def asset_data_url(self, src: str) -> str:
+        """An image as a data: URL, so the published HTML page stands on its own."""
+        path = self.config.root / src
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+    @staticmethod
+    def page_counter(labels: Labels) -> str:
+        return page_counter(labels("Page {page} of {pages}", page="{page}", pages="{pages}"))
+
+
+def project_path(root: Path, src: str) -> str:
+    """The URL WeasyPrint sees for a project file (resolved by our URL fetcher)."""
+    return (root / src).resolve().as_uri()

@@ -1,0 +1,48 @@
+"""Localized Document → the accessible HTML page (also the input of the PDF renderer).
+
+Semantic HTML5 only: one `h1`, headings in order, lists, tables with `th scope`, figures with
+alt text, `lang` and `dir` on `<html>`, landmarks (`main`, `footer`). Text is escaped by
+Jinja2's autoescape; nothing from a source reaches the page as markup.
+"""
+
+from __future__ import annotations
+
+from ..locale import bcp47, direction, month_year, script
+from ..model import Document
+from ..ui import Labels
+from .context import RenderContext, project_path
+
+
+def stamp(doc: Document, labels: Labels) -> str:
+    """The review stamp: "Updated by <team> — <month year>" in the document's locale."""
+    year, month = doc.meta.reviewed
+    return labels("Updated by {team} — {date}", team=doc.meta.reviewed_by.value,
+                  date=month_year(year, month, doc.locale))
+
+
+def render_article(doc: Document, ctx: RenderContext, labels: Labels, *, for_print: bool) -> str:
+    """The article page. `for_print` points images at project files for the PDF renderer;
+    otherwise they are embedded so the page can be published as one file."""
+    env = ctx.env
+    env.install_gettext_callables(lambda text, **kw: labels(text, **kw),
+                                  lambda s, p, n, **kw: labels(s if n == 1 else p, **kw),
+                                  newstyle=True)
+    if for_print:
+        env.filters["asset_url"] = lambda src: project_path(ctx.config.root, src)
+    else:
+        env.filters["asset_url"] = ctx.asset_data_url
+    year, month = doc.meta.reviewed
+    return ctx.template("article.html.j2").render(
+        doc=doc,
+        lang=bcp47(doc.locale),
+        dir=direction(doc.locale),
+        title=doc.meta.title.value,
+        summary=doc.meta.summary.value,
+        keywords=doc.meta.keywords,
+        organisation=ctx.config.organisation,
+        reviewed_iso=f"{year:04d}-{month:02d}-01",
+        css=ctx.css("article", script(doc.locale)),
+        page_counter=ctx.page_counter(labels),
+        stamp=stamp(doc, labels),
+        draft=doc.draft,
+    )

@@ -1,0 +1,36 @@
+"""Results → `build/report.json` (the machine-readable record of a build).
+
+Schema (version 1):
+  {"version": 1, "project": str, "selection": {...},
+   "artifacts": [{"path", "document", "locale", "output", "published", "size", "pages",
+                  "sha256", "withheld_because"}],
+   "checks": [{"check", "document", "locale", "output", "severity", "passed", "message",
+               "location", "hint", "metrics"}],
+   "summary": {"published", "withheld", "errors", "warnings"}}
+No timestamps: the same inputs give the same report.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+
+def to_json(project: str, selection: dict, outcomes: list, checks: list) -> bytes:
+    """Serialise a build's outcomes and check results."""
+    artifacts = [outcome.record() for outcome in outcomes]
+    failed = [c for c in checks if not c.passed]
+    data = {
+        "version": 1,
+        "project": project,
+        "selection": selection,
+        "artifacts": artifacts,
+        "checks": [asdict(check) for check in checks],
+        "summary": {
+            "published": sum(1 for a in artifacts if a["published"]),
+            "withheld": sum(1 for a in artifacts if not a["published"]),
+            "errors": sum(1 for c in failed if c.severity == "error"),
+            "warnings": sum(1 for c in failed if c.severity == "warning"),
+        },
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode()

@@ -1,0 +1,40 @@
+"""Labels the templates print themselves ("Key points", "Page 1 of 2", the review stamp).
+
+They live in the `ui` gettext domain. A `Labels` object is what templates call as `_()`; with no
+catalog it returns the source text. Placeholders are `{name}` (checked by translation QA).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Translate and fill a ui label; `lookup` maps source text to translated text."""
+
+    lookup: Callable[[str], str] = field(default=lambda text: text)
+
+    def __call__(self, text: str, **values: str) -> str:
+        translated = self.lookup(text)
+        return translated.format(**values) if values else translated
+
+
+def css_string(text: str) -> str:
+    """Escape text for a CSS string literal (inside double quotes)."""
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ")
+
+
+def page_counter(template: str) -> str:
+    """"Page {page} of {pages}" → `"Page " counter(page) " of " counter(pages)` for @page."""
+    parts = []
+    for piece in re.split(r"(\{page\}|\{pages\})", template):
+        if piece == "{page}":
+            parts.append("counter(page)")
+        elif piece == "{pages}":
+            parts.append("counter(pages)")
+        elif piece:
+            parts.append(f'"{css_string(piece)}"')
+    return " ".join(parts)

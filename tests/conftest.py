@@ -1,0 +1,101 @@
+"""Shared fixtures: tiny throw-away projects built from the real styles/ of this repository."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+PYPROJECT = """\
+[tool.plainpress]
+organisation = "Test Clinic"
+source_locale = "en"
+locales = ["en"]
+"""
+
+DISCLAIMER = "This sheet is for learning only. It is not medical advice. Ask your own doctor.\n"
+CONTACT = "Questions? Call your care team.\n"
+
+SAMPLE = """\
+---
+title: Sample Topic
+summary: A page used by the tests.
+reviewed: 2025-08
+reviewed_by: Test Review Team
+url: https://example.org/sample
+---
+
+Intro paragraph with *emphasis*, **strong** and a [web link](https://example.org/more).
+
+## First section
+
+- bullet one
+- bullet two
+
+1. step one
+2. step two
+
+### A subsection
+
+| Name | Value |
+| ---- | ----: |
+| alpha | 1 |
+| beta | 2 |
+
+![A blue square used as a test picture](images/square.png)
+
+> A quoted line.
+
+::: handout
+## What to know
+
+Short words. Short lines.
+:::
+"""
+
+
+class Project:
+    """A project folder on disk that tests can edit."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def write(self, relative: str, text: str | bytes) -> Path:
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text) if text.startswith("\n") else text, "utf-8")
+        return path
+
+    def read(self, relative: str) -> str:
+        return (self.root / relative).read_text("utf-8")
+
+
+def png_bytes(size: int = 16, colour=(20, 60, 160)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (size, size), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    """A minimal valid project with one sample document (every construct, one image)."""
+    root = tmp_path / "proj"
+    shutil.copytree(REPO / "styles", root / "styles")
+    proj = Project(root)
+    proj.write("pyproject.toml", PYPROJECT)
+    proj.write("source/_shared/disclaimer.md", DISCLAIMER)
+    proj.write("source/_shared/contact.md", CONTACT)
+    proj.write("source/sample.md", SAMPLE)
+    proj.write("source/images/square.png", png_bytes())
+    return proj
