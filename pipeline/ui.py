@@ -23,8 +23,15 @@ class Labels:
 
 
 def css_string(text: str) -> str:
-    """Escape text for a CSS string literal (inside double quotes)."""
-    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\A ")
+    """Escape text for a CSS string literal in double quotes, safe inside an HTML `<style>`:
+    quotes, backslashes, newlines and `<`, `>`, `&` become CSS hex escapes."""
+    out = []
+    for char in text:
+        if char in '"\\<>&\n\r' or ord(char) < 0x20:
+            out.append(f"\\{ord(char):x} ")
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 def page_counter(template: str) -> str:

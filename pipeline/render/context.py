@@ -13,8 +13,11 @@ from functools import cached_property
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from ..config import Config
+from ..errors import ConfigError
+from ..model import Loc
 from ..theme import Theme
 from ..ui import Labels, css_string, page_counter
 
@@ -38,7 +41,7 @@ class RenderContext:
             extensions=["jinja2.ext.i18n"],
         )
         env.filters["kind"] = lambda node: type(node).__name__
-        env.filters["css_string"] = css_string
+        env.filters["css_string"] = lambda text: Markup(css_string(text))
         return env
 
     def template(self, name: str) -> jinja2.Template:
@@ -54,7 +57,11 @@ class RenderContext:
                 t=self.theme, fonts=fonts, page_size=self.page_size,
                 fonts_arabic=", ".join(f'"{f}"' for f in self.theme.stack("arabic")),
                 fonts_cjk=", ".join(f'"{f}"' for f in self.theme.stack("cjk")))
-        return cache[key]
+            if "</" in cache[key]:
+                raise ConfigError(f"styles/css/{name}.css.j2 produces `</`, which would end the "
+                                  "page's <style> element", Loc(f"styles/css/{name}.css.j2"))
+        # Theme CSS is project configuration, not source text: it is inserted as is.
+        return Markup(cache[key])
 
     def asset_data_url(self, src: str) -> str:
         """An image as a data: URL, so the published HTML page stands on its own."""
@@ -64,7 +71,8 @@ class RenderContext:
 
     @staticmethod
     def page_counter(labels: Labels) -> str:
-        return page_counter(labels("Page {page} of {pages}", page="{page}", pages="{pages}"))
+        return Markup(page_counter(labels("Page {page} of {pages}", page="{page}",
+                                          pages="{pages}")))
 
 
 def project_path(root: Path, src: str) -> str:
