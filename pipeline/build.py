@@ -15,16 +15,18 @@ from pathlib import Path
 
 from . import config as config_mod
 from . import reader, report, theme as theme_mod
-from .checks import GATES_BY_OUTPUT, required_text
+from .checks.run import gate as run_gates
 from .errors import EXIT_GATE_FAILED, EXIT_OK, UsageError
 from .locale import bcp47, babel_locale
 from .model import Artifact, CheckResult, Document
 from .publish import build_lock, withdraw, write_atomic
 from .render.context import RenderContext
+from .render.handout import render_handout
 from .render.html import render_article, stamp
 from .ui import Labels
 
-OUTPUT_FILES = {"html": "{id}.html", "pdf": "{id}.pdf"}
+OUTPUT_FILES = {"html": "{id}.html", "pdf": "{id}.pdf", "handout": "{id}-handout.pdf",
+                "handout-large": "{id}-handout-large.pdf"}
 FORMATS = tuple(OUTPUT_FILES)
 
 
@@ -125,18 +127,10 @@ def page_count(output: str, data: bytes) -> int | None:
         return len(pdf.pages)
 
 
-def gate(doc: Document, artifact: Artifact, labels: Labels) -> list[CheckResult]:
+def gate(project: Project, doc: Document, artifact: Artifact, labels: Labels
+         ) -> list[CheckResult]:
     """Run every gate registered for the artifact's output."""
-    results: list[CheckResult] = []
-    for check in GATES_BY_OUTPUT[artifact.output]:
-        if check == "required-text":
-            results += required_text.check(doc, artifact.output, artifact.data,
-                                           stamp(doc, labels))
-        elif check == "pdf-ua":
-            from .checks import pdf_ua
-            results += pdf_ua.check(artifact.data, document=doc.id, locale=doc.locale,
-                                    output=artifact.output)
-    return results
+    return run_gates(doc, artifact, stamp(doc, labels), project.config, project.theme)
 
 
 class Renderers:
@@ -153,6 +147,9 @@ class Renderers:
             return render_article(doc, self.ctx, labels, for_print=False).encode("utf-8")
         if output == "pdf":
             html = render_article(doc, self.ctx, labels, for_print=True)
+            return self.pdf.render(html, source=doc.path, lang=bcp47(doc.locale))
+        if output in ("handout", "handout-large"):
+            html = render_handout(doc, self.ctx, labels, output)
             return self.pdf.render(html, source=doc.path, lang=bcp47(doc.locale))
         raise AssertionError(output)
 
@@ -175,7 +172,7 @@ def build(root: Path, selection: Selection = Selection(), out_dir: Path | None =
                     filename = f"{locale}/" + OUTPUT_FILES[output].format(id=doc.id)
                     data = renderers.render(localized, output, labels)
                     artifact = Artifact(doc.id, locale, output, filename, data)
-                    results = gate(localized, artifact, labels)
+                    results = gate(project, localized, artifact, labels)
                     passed = not any(r.blocks for r in results)
                     target = out_dir / filename
                     if publish and passed:
@@ -218,7 +215,7 @@ def check_existing(root: Path, selection: Selection = Selection(),
                                                    status="missing"))
                     continue
                 artifact = Artifact(doc.id, locale, output, filename, path.read_bytes())
-                results = gate(doc, artifact, labels)
+                results = gate(project, doc, artifact, labels)
                 passed = not any(r.blocks for r in results)
                 result.checks += results
                 result.outcomes.append(Outcome(artifact, results, passed,

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import EXIT_BAD_INPUT, PlainpressError
 
-FORMAT_CHOICES = ("html", "pdf")
+FORMAT_CHOICES = ("html", "pdf", "handout", "handout-large")
 
 
 def _selection_args(parser: argparse.ArgumentParser) -> None:
@@ -30,12 +30,14 @@ def _selection_args(parser: argparse.ArgumentParser) -> None:
 
 
 def make_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    # The shared options may come before or after the command; the sub-parsers' copies do not
+    # set defaults, so that `plainpress -C DIR build` keeps DIR.
+    common = argparse.ArgumentParser(add_help=False, argument_default=argparse.SUPPRESS)
     common.add_argument("--debug", action="store_true", help="show tracebacks")
-    common.add_argument("-C", "--project", type=Path, default=Path.cwd(), metavar="DIR",
+    common.add_argument("-C", "--project", type=Path, metavar="DIR",
                         help="project folder (default: the current one)")
     parser = argparse.ArgumentParser(
-        prog="plainpress", parents=[common],
+        prog="plainpress", parents=[common], argument_default=None,
         description="Accessible PDF, DOCX, HTML and print handouts from one source per topic.",
         epilog="exit status: 0 all published, 1 a gate failed, 2 bad input or usage")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -49,8 +51,9 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _print_results(result, out=sys.stdout) -> None:
+def _print_results(result, out=None) -> None:
     """Problems first (as file:line: severity: message), then a short table."""
+    out = out or sys.stdout
     for check in result.checks:
         if check.passed:
             continue
@@ -75,7 +78,7 @@ def run(argv: list[str]) -> int:
     from .build import Selection, build, check_existing
     from .config import find_root
 
-    root = find_root(args.project.resolve())
+    root = find_root(getattr(args, "project", Path.cwd()).resolve())
     if args.command == "new":
         from .scaffold import new_document
         path = new_document(root, args.id)

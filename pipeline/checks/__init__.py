@@ -1,11 +1,16 @@
 """Gates: each reads a rendered artifact (and the model) and yields `CheckResult`s.
 
-The registry is a plain literal: which gates run on which output.
+The registry is a plain literal: which gates run on which output. `run.gate` dispatches.
 """
 
 from __future__ import annotations
 
 GATES_BY_OUTPUT: dict[str, tuple[str, ...]] = {
     "html": ("required-text",),
-    "pdf": ("required-text", "pdf-ua"),
+    "pdf": ("required-text", "pdf-ua", "reading-level"),
+    "docx": ("required-text", "docx-a11y"),
+    "handout": ("required-text", "pdf-ua", "page-budget", "min-text-size", "reading-level",
+                "jargon"),
+    "handout-large": ("required-text", "pdf-ua", "page-budget", "min-text-size",
+                      "reading-level"),
 }

@@ -47,16 +47,16 @@ class RenderContext:
     def template(self, name: str) -> jinja2.Template:
         return self.env.get_template(f"templates/{name}")
 
-    def css(self, name: str, script: str) -> str:
+    def css(self, name: str, script: str, **extra: str) -> str:
         """A stylesheet from `styles/css/<name>.css.j2`, filled in from the theme."""
-        key = (name, script)
+        key = (name, script, tuple(sorted(extra.items())))
         cache = self.__dict__.setdefault("_css", {})
         if key not in cache:
             fonts = ", ".join(f'"{family}"' for family in self.theme.stack(script))
             cache[key] = self.env.get_template(f"css/{name}.css.j2").render(
                 t=self.theme, fonts=fonts, page_size=self.page_size,
                 fonts_arabic=", ".join(f'"{f}"' for f in self.theme.stack("arabic")),
-                fonts_cjk=", ".join(f'"{f}"' for f in self.theme.stack("cjk")))
+                fonts_cjk=", ".join(f'"{f}"' for f in self.theme.stack("cjk")), **extra)
             if "</" in cache[key]:
                 raise ConfigError(f"styles/css/{name}.css.j2 produces `</`, which would end the "
                                   "page's <style> element", Loc(f"styles/css/{name}.css.j2"))

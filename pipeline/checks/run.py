@@ -1,0 +1,72 @@
+"""Run every gate registered for an artifact's output, on the rendered bytes."""
+
+from __future__ import annotations
+
+from ..config import Config
+from ..model import Artifact, CheckResult, Document
+from ..theme import Theme
+from . import GATES_BY_OUTPUT
+from .readback import ArtifactUnreadable
+
+
+def _min_size(theme: Theme, output: str) -> float:
+    table = {"handout": theme.handout, "handout-large": theme.handout_large}[output]
+    return float(table["small"])
+
+
+def gate(doc: Document, artifact: Artifact, stamp: str, config: Config, theme: Theme
+         ) -> list[CheckResult]:
+    """All gate results for one artifact; an unreadable artifact is one failed result."""
+    from . import jargon, page_budget, reading_level, required_text, text_size
+
+    output, data = artifact.output, artifact.data
+    results: list[CheckResult] = []
+    for check in GATES_BY_OUTPUT[output]:
+        try:
+            if check == "required-text":
+                results += required_text.check(doc, output, data, stamp)
+            elif check == "pdf-ua":
+                from . import pdf_ua
+                results += pdf_ua.check(data, document=doc.id, locale=doc.locale, output=output)
+            elif check == "docx-a11y":
+                from . import docx_a11y
+                results += docx_a11y.check(data, document=doc.id, locale=doc.locale)
+            elif check == "page-budget":
+                results += page_budget.check(doc, output, _pages(data))
+            elif check == "min-text-size":
+                results += text_size.check(data, document=doc.id, locale=doc.locale,
+                                           output=output, minimum=_min_size(theme, output))
+            elif check == "reading-level":
+                from .pdf_blocks import blocks
+                units = [block.text for block in blocks(data)]
+                results += reading_level.check(doc, output, units, stamp, config.reading)
+            elif check == "jargon" and doc.locale == config.source_locale:
+                results += jargon.check(doc, config.jargon, output)
+        except ArtifactUnreadable as exc:
+            results.append(CheckResult(check, doc.id, doc.locale, output, "error", False,
+                                       str(exc), artifact.filename, "rebuild the artifact"))
+        except Exception as exc:  # a corrupt file must be reported, not crash the build
+            if not _is_parse_error(exc):
+                raise
+            results.append(CheckResult(check, doc.id, doc.locale, output, "error", False,
+                                       f"the {output} cannot be read: {exc}", artifact.filename,
+                                       "rebuild the artifact"))
+    return results
+
+
+def _pages(data: bytes) -> int:
+    import io
+
+    import pikepdf
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
+
+
+def _is_parse_error(exc: Exception) -> bool:
+    """Errors that mean "this file is damaged", from the libraries that read artifacts."""
+    import zipfile
+
+    import pikepdf
+    from pypdf.errors import PyPdfError
+    return isinstance(exc, (pikepdf.PdfError, PyPdfError, zipfile.BadZipFile, KeyError,
+                            ValueError))

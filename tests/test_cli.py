@@ -1,0 +1,97 @@
+"""The command line end to end: exit codes, messages, what lands in build/."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pikepdf
+import pytest
+
+from pipeline.cli import main
+from pipeline.scaffold import new_document
+
+
+def run(project, *args):
+    return main(["-C", str(project.root), *args])
+
+
+def test_build_publishes_pdf_html_and_report(project, capsys):
+    assert run(project, "build") == 0
+    out = capsys.readouterr().out
+    assert "4 published, 0 withheld" in out
+    build = project.root / "build"
+    assert (build / "en/sample.html").is_file()
+    with pikepdf.open(build / "en/sample.pdf") as pdf:
+        assert len(pdf.pages) >= 1
+    report = json.loads((build / "report.json").read_text())
+    assert {a["path"] for a in report["artifacts"]} == {
+        "en/sample.html", "en/sample.pdf", "en/sample-handout.pdf", "en/sample-handout-large.pdf"}
+    assert all(a["published"] for a in report["artifacts"])
+    assert report["summary"]["errors"] == 0
+    checks = {(c["check"], c["output"]) for c in report["checks"]}
+    assert ("required-text", "pdf") in checks and ("pdf-ua", "pdf") in checks
+    assert not list(build.rglob("*.tmp"))
+
+
+def test_bad_input_exits_2_with_file_and_line_and_no_traceback(project):
+    text = project.read("source/sample.md")
+    project.write("source/sample.md", text.replace("reviewed:", "reviwed:"))
+    proc = subprocess.run([sys.executable, "-m", "pipeline.cli", "-C", str(project.root),
+                           "build"], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("source/sample.md:4: error: unknown front-matter field")
+    assert "did you mean `reviewed`" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (project.root / "build/en").exists()
+
+
+def test_debug_shows_traceback(project):
+    project.write("source/sample.md", "")
+    proc = subprocess.run([sys.executable, "-m", "pipeline.cli", "--debug", "-C",
+                           str(project.root), "build"], capture_output=True, text=True)
+    assert proc.returncode == 2
+    assert "Traceback" in proc.stderr and "source/sample.md:1: error" in proc.stderr
+
+
+def test_missing_disclaimer_in_output_fails_the_gate_and_withdraws(project, capsys):
+    assert run(project, "build", "--format", "pdf") == 0
+    published = project.root / "build/en/sample.pdf"
+    assert published.is_file()
+    template = project.root / "styles/templates/article.html.j2"
+    template.write_text(template.read_text().replace(
+        '<div class="disclaimer">{{ blocks(doc.disclaimer.blocks) }}', '<div>'))
+    assert run(project, "build", "--format", "pdf") == 1
+    out = capsys.readouterr().out
+    assert "source/_shared/disclaimer.md:1: error: [required-text]" in out
+    assert not published.exists()
+    report = json.loads((project.root / "build/report.json").read_text())
+    assert report["artifacts"][0]["published"] is False
+
+
+def test_selection_and_usage_errors(project, capsys):
+    assert run(project, "build", "--doc", "nope") == 2
+    assert "no document `nope`" in capsys.readouterr().err
+    assert run(project, "build", "--locale", "fr") == 2
+    with pytest.raises(SystemExit) as caught:
+        run(project, "build", "--format", "odt")
+    assert caught.value.code == 2
+
+
+def test_check_reports_corrupt_artifact(project, capsys):
+    assert run(project, "build") == 0
+    pdf = project.root / "build/en/sample.pdf"
+    pdf.write_bytes(pdf.read_bytes()[: len(pdf.read_bytes()) // 2])
+    assert run(project, "check") == 1
+    out = capsys.readouterr().out
+    assert "en/sample.pdf" in out and "FAILS GATES" in out
+
+
+def test_new_document_builds_without_code_change(project, capsys):
+    new_document(project.root, "knee-pain")
+    assert run(project, "build", "--doc", "knee-pain") == 0
+    assert (project.root / "build/en/knee-pain.pdf").is_file()
+    assert run(project, "new", "knee-pain") == 2
+    assert "already exists" in capsys.readouterr().err
+    assert run(project, "new", "../escape") == 2
