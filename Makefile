@@ -5,11 +5,12 @@ PYTHON        ?= python3
 VENV          := .venv
 PY            := $(VENV)/bin/python
 # Debian packages the outputs need: fonts for Latin fallback, Arabic and CJK; fast font subsetting.
-SYSTEM_PACKAGES      := fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 fontconfig
+# GNU gettext lays PO files out the way translators' tools do (msgcat).
+SYSTEM_PACKAGES      := fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 fontconfig gettext
 # Extra packages the tests use: PDF page images (pdftoppm).
 TEST_SYSTEM_PACKAGES := poppler-utils
 
-.PHONY: all build setup test check clean distclean
+.PHONY: all build setup test check locales clean distclean
 
 all: build
 
@@ -18,6 +19,10 @@ build: setup
 
 check: setup
 	$(VENV)/bin/plainpress check
+
+# Refresh locales/*.pot from the sources and merge them into every locale's PO files.
+locales: setup
+	$(VENV)/bin/plainpress i18n update
 
 setup: $(VENV)/.installed $(VENV)/.system $(VENV)/.fonts
 

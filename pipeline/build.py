@@ -17,7 +17,8 @@ from . import config as config_mod
 from . import reader, report, theme as theme_mod
 from .checks.run import gate as run_gates
 from .errors import EXIT_GATE_FAILED, EXIT_OK, UsageError
-from .locale import bcp47, babel_locale
+from .locale import PSEUDO, bcp47, babel_locale
+from .localize import localize
 from .model import Artifact, CheckResult, Document
 from .publish import build_lock, withdraw, write_atomic
 from .render.context import RenderContext
@@ -73,6 +74,8 @@ class BuildResult:
 
     outcomes: list[Outcome] = field(default_factory=list)
     checks: list[CheckResult] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)
+    """Jobs that were not rendered, with the reason."""
     out_dir: Path | None = None
 
     @property
@@ -103,9 +106,10 @@ def load_project(root: Path, selection: Selection) -> Project:
             raise UsageError(f"there is no document `{doc_id}` in source/",
                              hint=f"known documents: {', '.join(known) or 'none'}")
     for locale in selection.locales:
-        if locale not in config.locales:
+        if locale not in config.locales and locale not in PSEUDO:
             raise UsageError(f"locale `{locale}` is not configured",
-                             hint=f"configured locales: {', '.join(config.locales)}")
+                             hint=f"configured locales: {', '.join(config.locales)}; "
+                                  f"pseudo-locales: {', '.join(PSEUDO)}")
     for fmt in selection.formats:
         if fmt not in FORMATS:
             raise UsageError(f"unknown format `{fmt}`", hint=f"formats: {', '.join(FORMATS)}")
@@ -155,69 +159,74 @@ class Renderers:
 
 
 def build(root: Path, selection: Selection = Selection(), out_dir: Path | None = None,
-          page_size: str | None = None, publish: bool = True, progress=None) -> BuildResult:
+          page_size: str | None = None, publish: bool = True, allow_incomplete: bool = False,
+          progress=None) -> BuildResult:
     """Build, gate and publish the selection; write `report.json`."""
     project = load_project(root, selection)
     out_dir = out_dir or root / "build"
     renderers = Renderers(project, page_size or project.config.page_size)
     result = BuildResult(out_dir=out_dir)
     with build_lock(out_dir):
-        for doc in project.documents:
-            for locale in project.locales:
-                localized = doc if locale == doc.locale else None
-                if localized is None:
-                    continue  # translation arrives with the locales work
-                labels = Labels()
-                for output in project.formats:
-                    filename = f"{locale}/" + OUTPUT_FILES[output].format(id=doc.id)
-                    data = renderers.render(localized, output, labels)
-                    artifact = Artifact(doc.id, locale, output, filename, data)
-                    results = gate(project, localized, artifact, labels)
-                    passed = not any(r.blocks for r in results)
-                    target = out_dir / filename
-                    if publish and passed:
-                        write_atomic(target, data)
-                    elif publish:
+        for job in localize(project.config, project.documents, project.locales,
+                            allow_incomplete):
+            result.checks += job.results
+            for output in project.formats:
+                filename = f"{job.locale}/" + OUTPUT_FILES[output].format(id=job.source.id)
+                target = out_dir / filename
+                if job.blocked:
+                    if publish:
                         withdraw(target)
-                    result.outcomes.append(Outcome(artifact, results, passed and publish,
-                                                   page_count(output, data)))
-                    result.checks += results
-                    if progress:
-                        progress(artifact, passed)
+                    result.skipped.append({"document": job.source.id, "locale": job.locale,
+                                           "output": output, "path": filename,
+                                           "reason": "translation incomplete or failing QA"})
+                    continue
+                data = renderers.render(job.doc, output, job.labels)
+                artifact = Artifact(job.source.id, job.locale, output, filename, data)
+                results = gate(project, job.doc, artifact, job.labels)
+                passed = not any(r.blocks for r in results)
+                if publish and passed:
+                    write_atomic(target, data)
+                elif publish:
+                    withdraw(target)
+                result.outcomes.append(Outcome(artifact, results, passed and publish,
+                                               page_count(output, data)))
+                result.checks += results
+                if progress:
+                    progress(artifact, passed)
         if publish:
             write_atomic(out_dir / "report.json",
                          report.to_json(root.name, selection.as_dict(), result.outcomes,
-                                        result.checks))
+                                        result.checks, result.skipped))
     return result
 
 
 def check_existing(root: Path, selection: Selection = Selection(),
                    out_dir: Path | None = None) -> BuildResult:
-    """Validate the sources and run the gates on what `build/` holds, without rendering."""
+    """Validate sources and translations, and gate what `build/` holds, without rendering."""
     project = load_project(root, selection)
     out_dir = out_dir or root / "build"
     result = BuildResult(out_dir=out_dir)
-    for doc in project.documents:
-        for locale in project.locales:
-            if locale != doc.locale:
+    for job in localize(project.config, project.documents, project.locales):
+        result.checks += job.results
+        for output in project.formats:
+            filename = f"{job.locale}/" + OUTPUT_FILES[output].format(id=job.source.id)
+            path = out_dir / filename
+            if job.blocked or not path.is_file():
+                if path.is_file():
+                    status = "WITHHELD: translation problems"
+                else:
+                    status = "missing"
+                    result.checks.append(CheckResult(
+                        "presence", job.source.id, job.locale, output, "warning", False,
+                        f"{filename} is not built", None, "run `plainpress build`"))
+                result.outcomes.append(Outcome(Artifact(job.source.id, job.locale, output,
+                                                        filename, b""), [], False,
+                                               status=status))
                 continue
-            labels = Labels()
-            for output in project.formats:
-                filename = f"{locale}/" + OUTPUT_FILES[output].format(id=doc.id)
-                path = out_dir / filename
-                if not path.is_file():
-                    missing = CheckResult("presence", doc.id, locale, output, "warning", False,
-                                          f"{filename} is not built yet", None,
-                                          "run `plainpress build`")
-                    result.checks.append(missing)
-                    result.outcomes.append(Outcome(Artifact(doc.id, locale, output, filename,
-                                                            b""), [missing], False,
-                                                   status="missing"))
-                    continue
-                artifact = Artifact(doc.id, locale, output, filename, path.read_bytes())
-                results = gate(project, doc, artifact, labels)
-                passed = not any(r.blocks for r in results)
-                result.checks += results
-                result.outcomes.append(Outcome(artifact, results, passed,
-                                               status="passes" if passed else "FAILS GATES"))
+            artifact = Artifact(job.source.id, job.locale, output, filename, path.read_bytes())
+            results = gate(project, job.doc, artifact, job.labels)
+            passed = not any(r.blocks for r in results)
+            result.checks += results
+            result.outcomes.append(Outcome(artifact, results, passed,
+                                           status="passes" if passed else "FAILS GATES"))
     return result

@@ -27,6 +27,9 @@ def _selection_args(parser: argparse.ArgumentParser) -> None:
                         help="output folder (default: build/)")
     parser.add_argument("--page-size", choices=("letter", "a4"), default=None,
                         help="paper size for the PDFs (default: from pyproject.toml)")
+    parser.add_argument("--allow-incomplete", action="store_true",
+                        help="publish incomplete translations with source-text fallback, "
+                             "marked DRAFT on every page")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -46,6 +49,18 @@ def make_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", parents=[common],
                                 help="validate sources and gate what is in build/ (no rendering)")
     _selection_args(check)
+    i18n = commands.add_parser("i18n", parents=[common], help="translation catalogs")
+    i18n_commands = i18n.add_subparsers(dest="i18n_command", metavar="ACTION", required=True)
+    i18n_commands.add_parser("extract", parents=[common],
+                             help="write locales/<domain>.pot from the sources and templates")
+    update = i18n_commands.add_parser("update", parents=[common],
+                                      help="extract, then merge into every locale's PO files")
+    update.add_argument("--init", metavar="LOCALE", help="also create the PO files of LOCALE")
+    stats = i18n_commands.add_parser("stats", parents=[common],
+                                     help="translated / fuzzy / untranslated per locale")
+    stats.add_argument("--min-percent", type=float, default=100.0,
+                       help="exit 1 when a locale is below this (default: 100)")
+    stats.add_argument("--locale", action="append", default=[], metavar="L")
     new = commands.add_parser("new", parents=[common], help="start a new source document")
     new.add_argument("id", help="the document id, e.g. knee-pain (becomes source/ID.md)")
     return parser
@@ -73,6 +88,32 @@ def _print_results(result, out=None) -> None:
     print(f"\n{published} published, {len(result.outcomes) - published} withheld", file=out)
 
 
+def run_i18n(root: Path, args) -> int:
+    """`plainpress i18n extract | update | stats`."""
+    from . import config as config_mod, reader
+    from .i18n import stats, update
+
+    config = config_mod.load(root)
+    documents = [reader.read_document(config, doc_id, reader.read_snippets(config))
+                 for doc_id in reader.document_ids(config)]
+    if args.i18n_command == "stats":
+        locales = args.locale or [l for l in config.locales if l != config.source_locale]
+        found = stats.rows(config, locales, [d.id for d in documents] + ["shared", "ui"])
+        print(stats.table(found))
+        low = [row for row in found if row.percent < args.min_percent]
+        for row in low:
+            print(f"{row.locale}/{row.domain}: {row.percent:.1f}% translated, below "
+                  f"{args.min_percent:g}%", file=sys.stderr)
+        return 1 if low else 0
+    changed = update.extract(config, documents)
+    if args.i18n_command == "update":
+        changed += update.update(config, documents, init=args.init)
+    for path in changed:
+        print(f"wrote {path.relative_to(root)}")
+    print(f"{len(changed)} file(s) changed")
+    return 0
+
+
 def run(argv: list[str]) -> int:
     args = make_parser().parse_args(argv)
     from .build import Selection, build, check_existing
@@ -85,10 +126,13 @@ def run(argv: list[str]) -> int:
         print(f"created {path.relative_to(root)}; edit it, then run `plainpress build "
               f"--doc {args.id}`")
         return 0
+    if args.command == "i18n":
+        return run_i18n(root, args)
     selection = Selection(tuple(args.doc), tuple(args.locale), tuple(args.format))
     out_dir = args.out.resolve() if args.out else None
     if args.command == "build":
-        result = build(root, selection, out_dir, args.page_size)
+        result = build(root, selection, out_dir, args.page_size,
+                       allow_incomplete=args.allow_incomplete)
     else:
         result = check_existing(root, selection, out_dir)
     _print_results(result)

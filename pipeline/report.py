@@ -6,6 +6,7 @@ Schema (version 1):
                   "sha256", "withheld_because"}],
    "checks": [{"check", "document", "locale", "output", "severity", "passed", "message",
                "location", "hint", "metrics"}],
+   "skipped": [{"document", "locale", "output", "path", "reason"}],
    "summary": {"published", "withheld", "errors", "warnings"}}
 No timestamps: the same inputs give the same report.
 """
@@ -16,7 +17,8 @@ import json
 from dataclasses import asdict
 
 
-def to_json(project: str, selection: dict, outcomes: list, checks: list) -> bytes:
+def to_json(project: str, selection: dict, outcomes: list, checks: list,
+            skipped: list | None = None) -> bytes:
     """Serialise a build's outcomes and check results."""
     artifacts = [outcome.record() for outcome in outcomes]
     failed = [c for c in checks if not c.passed]
@@ -26,6 +28,7 @@ def to_json(project: str, selection: dict, outcomes: list, checks: list) -> byte
         "selection": selection,
         "artifacts": artifacts,
         "checks": [asdict(check) for check in checks],
+        "skipped": skipped or [],
         "summary": {
             "published": sum(1 for a in artifacts if a["published"]),
             "withheld": sum(1 for a in artifacts if not a["published"]),

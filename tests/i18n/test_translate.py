@@ -1,0 +1,140 @@
+"""Translating the model, the publication policy, QA, and broken catalogs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pipeline import config, reader
+from pipeline.cli import main
+from pipeline.i18n import qa
+from pipeline.i18n.translate import load, translate
+from conftest import translate_all
+
+
+def build(project, *args):
+    return main(["-C", str(project.root), "build", *args])
+
+
+def edit_po(project, old: str, new: str, locale="es", domain="sample"):
+    path = project.root / f"locales/{locale}/LC_MESSAGES/{domain}.po"
+    text = path.read_text("utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def test_translated_model_has_parsed_inlines(es_project):
+    translate_all(es_project, "es", {
+        "Intro paragraph with *emphasis*, **strong** and a [web link](https://example.org/more).":
+            "Párrafo con *énfasis*, **fuerte** y un [enlace](https://example.org/more)."})
+    cfg = config.load(es_project.root)
+    doc = reader.read_document(cfg, "sample")
+    localized, results = translate(doc, load(cfg, "es", ["sample", "shared", "ui"]))
+    assert not [r for r in results if r.blocks]
+    assert localized.locale == "es"
+    intro = localized.body[0]
+    assert [type(n).__name__ for n in intro.inlines] == [
+        "Text", "Emph", "Text", "Strong", "Text", "Link", "Text"]
+    assert intro.inlines[5].url == "https://example.org/more"
+    assert localized.meta.title.value == "ES Sample Topic"
+    assert localized.handout[1].source == "ES Short words. Short lines."
+
+
+def test_incomplete_locale_is_withheld_and_others_published(es_project, capsys):
+    assert build(es_project, "--format", "pdf") == 1
+    out = capsys.readouterr().out
+    assert "locales/es/LC_MESSAGES/sample.po:" in out and "untranslated" in out
+    assert (es_project.root / "build/en/sample.pdf").is_file()
+    assert not (es_project.root / "build/es/sample.pdf").exists()
+    report = json.loads((es_project.root / "build/report.json").read_text())
+    assert report["skipped"][0]["path"] == "es/sample.pdf"
+
+
+def test_allow_incomplete_publishes_a_marked_draft(es_project):
+    assert build(es_project, "--format", "pdf", "--format", "handout",
+                 "--allow-incomplete") == 0
+    from pipeline.checks.readback import pdf_text
+    for name in ("es/sample.pdf", "es/sample-handout.pdf"):
+        import pikepdf
+        data = (es_project.root / "build" / name).read_bytes()
+        with pikepdf.open(es_project.root / "build" / name) as pdf:
+            pages = len(pdf.pages)
+        text = pdf_text(data)
+        assert text.count("DRAFT — translation incomplete") >= pages, name
+
+
+def test_complete_translation_publishes(es_project, capsys):
+    translate_all(es_project, "es")
+    assert build(es_project) == 0
+    assert (es_project.root / "build/es/sample-handout.pdf").is_file()
+    from pipeline.checks.readback import pdf_text
+    text = pdf_text((es_project.root / "build/es/sample.pdf").read_bytes())
+    assert "ES Sample Topic" in text and "agosto de 2025" in text
+
+
+def test_fuzzy_entry_blocks_with_its_line(es_project, capsys):
+    translate_all(es_project, "es")
+    edit_po(es_project, 'msgid "bullet two"', '#, fuzzy\nmsgid "bullet two"')
+    assert build(es_project, "--format", "html") == 1
+    assert "fuzzy" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("msgid,bad,words", [
+    ("Intro paragraph with", "[enlace](https://evil.example/)", "links differ"),
+    ("Intro paragraph with", "sin enlace", "links differ"),
+    ("Intro paragraph with", '<img src="https://evil.example/x.png">', "raw HTML"),
+    ("step one", "paso 1", "numbers differ"),
+    ("bullet one", "viñeta\u202euno", "U+202E"),
+])
+def test_qa_failures_block_the_locale(es_project, capsys, msgid, bad, words):
+    translate_all(es_project, "es")
+    path = es_project.root / "locales/es/LC_MESSAGES/sample.po"
+    lines = path.read_text("utf-8").split("\n")
+    index = next(i for i, line in enumerate(lines) if line.startswith("msgid") and msgid in line
+                 or (line.startswith('"') and msgid in line))
+    while not lines[index].startswith("msgid"):
+        index -= 1
+    entry = index + 1  # errors point at the entry's msgid line, as msgfmt does
+    while not lines[index].startswith("msgstr"):
+        index += 1
+    end = index + 1
+    while end < len(lines) and lines[end].startswith('"'):
+        end += 1
+    lines[index:end] = [f'msgstr "{bad}"']
+    path.write_text("\n".join(lines), "utf-8")
+    assert build(es_project, "--format", "html") == 1
+    out = capsys.readouterr().out
+    assert f"locales/es/LC_MESSAGES/sample.po:{entry}" in out, out
+    assert words in out
+    assert not (es_project.root / "build/es/sample.html").exists()
+    assert (es_project.root / "build/en/sample.html").is_file()
+
+
+def test_po_syntax_error_names_file_and_line(es_project, capsys):
+    translate_all(es_project, "es")
+    edit_po(es_project, 'msgid "bullet two"', 'msgid "bullet two\nbroken')
+    assert build(es_project, "--format", "html") == 1
+    out = capsys.readouterr().out
+    assert "locales/es/LC_MESSAGES/sample.po:" in out and "syntax" in out
+
+
+def test_wrong_language_and_plural_header(es_project, capsys):
+    translate_all(es_project, "es")
+    edit_po(es_project, '"Language: es\\n"', '"Language: fr\\n"')
+    edit_po(es_project, "nplurals=2; plural=(n != 1);", "nplurals=3; plural=(n%3);")
+    assert build(es_project, "--format", "html") == 1
+    out = capsys.readouterr().out
+    assert "declares Language `fr`" in out
+    assert "nplurals=3" in out
+
+
+def test_ui_placeholders_checked():
+    assert qa.check("Page {page} of {pages}", "Página {page}", "ui.po", ui=True)[0]
+    assert not qa.check("Page {page} of {pages}", "Página {page} de {pages}", "ui.po",
+                        ui=True)[0]
+
+
+def test_arabic_digits_count_as_the_same_numbers():
+    errors, _ = qa.check("about 50% of people", "حوالي ٥٠٪ من الناس", "ar.po", script="arabic")
+    assert errors == []
