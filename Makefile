@@ -7,8 +7,8 @@ PY            := $(VENV)/bin/python
 # Debian packages the outputs need: fonts for Latin fallback, Arabic and CJK; fast font subsetting.
 # GNU gettext lays PO files out the way translators' tools do (msgcat).
 SYSTEM_PACKAGES      := fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 fontconfig gettext
-# Extra packages the tests use: PDF page images (pdftoppm).
-TEST_SYSTEM_PACKAGES := poppler-utils
+# Extra packages the tests use: PDF page images (pdftoppm); LibreOffice opens our DOCX files.
+TEST_SYSTEM_PACKAGES := poppler-utils libreoffice-writer-nogui
 
 .PHONY: all build setup test check locales clean distclean
 

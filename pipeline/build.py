@@ -26,8 +26,8 @@ from .render.handout import render_handout
 from .render.html import render_article, stamp
 from .ui import Labels
 
-OUTPUT_FILES = {"html": "{id}.html", "pdf": "{id}.pdf", "handout": "{id}-handout.pdf",
-                "handout-large": "{id}-handout-large.pdf"}
+OUTPUT_FILES = {"html": "{id}.html", "pdf": "{id}.pdf", "docx": "{id}.docx",
+                "handout": "{id}-handout.pdf", "handout-large": "{id}-handout-large.pdf"}
 FORMATS = tuple(OUTPUT_FILES)
 
 
@@ -152,6 +152,9 @@ class Renderers:
         if output == "pdf":
             html = render_article(doc, self.ctx, labels, for_print=True)
             return self.pdf.render(html, source=doc.path, lang=bcp47(doc.locale))
+        if output == "docx":
+            from .render.docx import render_docx
+            return render_docx(doc, self.ctx, labels)
         if output in ("handout", "handout-large"):
             html = render_handout(doc, self.ctx, labels, output)
             return self.pdf.render(html, source=doc.path, lang=bcp47(doc.locale))

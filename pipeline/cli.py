@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .errors import EXIT_BAD_INPUT, PlainpressError
 
-FORMAT_CHOICES = ("html", "pdf", "handout", "handout-large")
+FORMAT_CHOICES = ("html", "pdf", "docx", "handout", "handout-large")
 
 
 def _selection_args(parser: argparse.ArgumentParser) -> None:

@@ -44,6 +44,9 @@ class Config:
     email_size_limit_kb: int = 500
     reading: ReadingTargets = field(default_factory=ReadingTargets)
     jargon: tuple[str, ...] = ()
+    reference_docx: str | None = None
+    """A .docx whose styles the DOCX output uses instead of the theme's (like pandoc's
+    --reference-doc), relative to the project."""
 
     @property
     def source_dir(self) -> Path:
@@ -63,6 +66,7 @@ _SCHEMA: dict[str, type | tuple[type, ...]] = {
     "email_size_limit_kb": int,
     "reading_level": dict,
     "jargon": list,
+    "reference_docx": str,
 }
 _READING_KEYS = {
     "handout_max_grade": (int, float),
@@ -158,4 +162,5 @@ def load(root: Path) -> Config:
         email_size_limit_kb=table.get("email_size_limit_kb", 500),
         reading=ReadingTargets(**{k: float(v) for k, v in reading.items()}),
         jargon=tuple(jargon),
+        reference_docx=table.get("reference_docx"),
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 GATES_BY_OUTPUT: dict[str, tuple[str, ...]] = {
     "html": ("required-text",),
     "pdf": ("required-text", "pdf-ua", "reading-level"),
-    "docx": ("required-text", "docx-a11y"),
+    "docx": ("required-text", "docx-a11y", "reading-level"),
     "handout": ("required-text", "pdf-ua", "page-budget", "min-text-size", "reading-level",
                 "jargon"),
     "handout-large": ("required-text", "pdf-ua", "page-budget", "min-text-size",

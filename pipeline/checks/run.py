@@ -37,8 +37,12 @@ def gate(doc: Document, artifact: Artifact, stamp: str, config: Config, theme: T
                 results += text_size.check(data, document=doc.id, locale=doc.locale,
                                            output=output, minimum=_min_size(theme, output))
             elif check == "reading-level":
-                from .pdf_blocks import blocks
-                units = [block.text for block in blocks(data)]
+                if output == "docx":
+                    from .docx_text import docx_text
+                    units = docx_text(data).splitlines()
+                else:
+                    from .pdf_blocks import blocks
+                    units = [block.text for block in blocks(data)]
                 results += reading_level.check(doc, output, units, stamp, config.reading)
             elif check == "jargon" and doc.locale == config.source_locale:
                 results += jargon.check(doc, config.jargon, output)
