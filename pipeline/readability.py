@@ -97,7 +97,8 @@ def measure(units: list[str], lang: str, hardest: int = 5) -> Reading:
     stats = {"sentences": len(found), "words": len(words),
              "words_per_sentence": round(len(words) / len(found), 1) if found else 0.0,
              "characters": sum(len(u) for u in units)}
-    if code not in ("en", "es") or not words:
+    pseudo = re.search(r"[-_]X[AB]$", lang) is not None  # pseudo-locales are not a language
+    if code not in ("en", "es") or pseudo or not words:
         return Reading(lang, False, None, None, None, stats=stats)
     counts, metrics = _textstat()
     text = " ".join(found)

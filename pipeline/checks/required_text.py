@@ -2,10 +2,19 @@
 
 Read back from the artifact itself (PDF text layer, HTML text), never assumed from the template:
 a font without the glyphs, a clipped footer or a template edit that drops the block all fail.
+
+Right-to-left pages: a PDF stores glyphs in visual order, and text extraction returns
+punctuation, digits and Latin runs of a right-to-left line in visual positions. There the check
+compares the words (letters and digits) of each required text as a multiset against the words of
+the artifact: every word must be present as often as the text has it, in any order.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+
+from ..locale import direction
 from ..markdown import plain
 from ..model import BulletList, CheckResult, Document, OrderedList, Paragraph
 from .readback import ArtifactUnreadable, squash, text_of
@@ -32,15 +41,20 @@ def check(doc: Document, output: str, data: bytes, stamp: str) -> list[CheckResu
                            location, hint)
 
     try:
-        haystack = squash(text_of(output, data))
+        text = text_of(output, data)
     except ArtifactUnreadable as exc:
         return [result(False, str(exc), None, "rebuild the artifact")]
+    rtl = direction(doc.locale) == "rtl"
+    haystack = words(text) if rtl else squash(text)
     results = []
     wanted = [("disclaimer", text, str(doc.disclaimer.loc))
               for text in snippet_texts(doc.disclaimer.blocks)]
     wanted.append(("review stamp", stamp, str(doc.meta.reviewed_loc)))
     for name, text, location in wanted:
-        found = squash(text) in haystack
+        if rtl:
+            found = not (words(text) - haystack)
+        else:
+            found = squash(text) in haystack
         shown = text if len(text) <= 60 else text[:57] + "…"
         if found:
             results.append(result(True, f"{name} present: “{shown}”", location))
@@ -49,3 +63,8 @@ def check(doc: Document, output: str, data: bytes, stamp: str) -> list[CheckResu
                                   location, "check the template and fonts: the text must be "
                                   "rendered in full on the page"))
     return results
+
+
+def words(text: str) -> Counter:
+    """The words (runs of letters and digits) of a text, counted."""
+    return Counter(re.findall(r"\w+", text))

@@ -22,6 +22,8 @@ from .pseudo import pseudo_text
 from .units import Unit, rebuild
 
 CHECK = "translation"
+MARKDOWN_KINDS = {"heading", "paragraph", "list item", "table header", "table cell"}
+"""Unit kinds whose text is inline Markdown (the others are plain text)."""
 
 
 @dataclass
@@ -87,7 +89,7 @@ def _lookup(loaded: LocaleCatalogs, domain: str, msgid: str, context: str | None
     """The usable translation of one message, or None (with the reason added to results)."""
     locale = loaded.locale
     if loaded.pseudo:
-        return pseudo_text(msgid, locale)
+        return pseudo_text(msgid, locale, markdown=kind in MARKDOWN_KINDS)
     catalog = loaded.domains.get(domain)
     shown = loaded.paths.get(domain, domain)
 
