@@ -170,8 +170,8 @@ def build(root: Path, selection: Selection = Selection(), out_dir: Path | None =
     renderers = Renderers(project, page_size or project.config.page_size)
     result = BuildResult(out_dir=out_dir)
     with build_lock(out_dir):
-        for job in localize(project.config, project.documents, project.locales,
-                            allow_incomplete):
+        for job in localize(project.config, project.theme, project.documents,
+                            project.locales, allow_incomplete):
             result.checks += job.results
             for output in project.formats:
                 filename = f"{job.locale}/" + OUTPUT_FILES[output].format(id=job.source.id)
@@ -181,7 +181,8 @@ def build(root: Path, selection: Selection = Selection(), out_dir: Path | None =
                         withdraw(target)
                     result.skipped.append({"document": job.source.id, "locale": job.locale,
                                            "output": output, "path": filename,
-                                           "reason": "translation incomplete or failing QA"})
+                                           "reason": "; ".join(dict.fromkeys(
+                                               r.message for r in job.results if r.blocks))[:300]})
                     continue
                 data = renderers.render(job.doc, output, job.labels)
                 artifact = Artifact(job.source.id, job.locale, output, filename, data)
@@ -209,7 +210,7 @@ def check_existing(root: Path, selection: Selection = Selection(),
     project = load_project(root, selection)
     out_dir = out_dir or root / "build"
     result = BuildResult(out_dir=out_dir)
-    for job in localize(project.config, project.documents, project.locales):
+    for job in localize(project.config, project.theme, project.documents, project.locales):
         result.checks += job.results
         for output in project.formats:
             filename = f"{job.locale}/" + OUTPUT_FILES[output].format(id=job.source.id)

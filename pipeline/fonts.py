@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from functools import lru_cache
 import subprocess
 import sys
 from pathlib import Path
@@ -44,6 +45,31 @@ def resolves(family: str) -> str:
     out = subprocess.run(["fc-match", "-f", "%{family}", family], capture_output=True,
                          text=True, check=True).stdout
     return out.split(",")[0].strip()
+
+
+@lru_cache(maxsize=None)
+def font_file(family: str) -> str | None:
+    """The file fontconfig uses for the regular face of `family` (None if substituted)."""
+    if resolves(family).lower() != family.lower():
+        return None
+    return subprocess.run(["fc-match", "-f", "%{file}", family], capture_output=True,
+                          text=True, check=True).stdout or None
+
+
+@lru_cache(maxsize=None)
+def coverage(family: str) -> frozenset[int]:
+    """Code points the family's regular face has glyphs for (read from its cmap)."""
+    from fontTools.ttLib import TTCollection, TTFont
+
+    path = font_file(family)
+    if path is None:
+        return frozenset()
+    if path.lower().endswith((".ttc", ".otc")):
+        fonts = TTCollection(path, lazy=True).fonts[:1]
+    else:
+        fonts = [TTFont(path, lazy=True)]
+    cmap = fonts[0].getBestCmap() or {}
+    return frozenset(cmap)
 
 
 def missing(families: list[str]) -> list[str]:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from .checks import glyphs
 from .config import Config
+from .theme import Theme
 from .i18n import translate as tr
 from .i18n.extract import UI_DOMAIN, SHARED_DOMAIN, ui_template
 from .model import CheckResult, Document
@@ -43,9 +45,10 @@ def _epoch():
     return dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 
 
-def localize(config: Config, documents: list[Document], locales: tuple[str, ...],
-             allow_incomplete: bool = False) -> list[Localized]:
-    """Documents × locales, in a stable order (document, then locale)."""
+def localize(config: Config, theme: Theme, documents: list[Document],
+             locales: tuple[str, ...], allow_incomplete: bool = False) -> list[Localized]:
+    """Documents × locales, in a stable order (document, then locale); a character the
+    theme's fonts cannot draw holds its document × locale back (no `--allow-incomplete`)."""
     per_locale: dict[str, tuple[tr.LocaleCatalogs, Labels, list[CheckResult]]] = {}
     labels_needed: list[str] | None = None
     for locale in locales:
@@ -59,7 +62,8 @@ def localize(config: Config, documents: list[Document], locales: tuple[str, ...]
     for doc in documents:
         for locale in locales:
             if locale == config.source_locale:
-                out.append(Localized(doc, locale, doc, Labels()))
+                missing = glyphs.check(doc, theme)
+                out.append(Localized(doc, locale, None if missing else doc, Labels(), missing))
                 continue
             loaded, labels, shared_results = per_locale[locale]
             localized, results = tr.translate(doc, loaded, allow_incomplete)
@@ -69,7 +73,9 @@ def localize(config: Config, documents: list[Document], locales: tuple[str, ...]
                 # Published as a marked draft: the gaps are reported, not blocking.
                 localized = replace(localized, draft=True)
                 results = [replace(r, severity="warning") if r.blocks else r for r in results]
-            out.append(Localized(doc, locale, None if blocked else localized, labels, results))
+            missing = glyphs.check(localized, theme)
+            out.append(Localized(doc, locale, None if blocked or missing else localized, labels,
+                                 results + missing))
     return out
 
 

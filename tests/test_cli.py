@@ -20,14 +20,15 @@ def run(project, *args):
 def test_build_publishes_pdf_html_and_report(project, capsys):
     assert run(project, "build") == 0
     out = capsys.readouterr().out
-    assert "4 published, 0 withheld" in out
+    assert "5 published, 0 withheld" in out
     build = project.root / "build"
     assert (build / "en/sample.html").is_file()
     with pikepdf.open(build / "en/sample.pdf") as pdf:
         assert len(pdf.pages) >= 1
     report = json.loads((build / "report.json").read_text())
     assert {a["path"] for a in report["artifacts"]} == {
-        "en/sample.html", "en/sample.pdf", "en/sample-handout.pdf", "en/sample-handout-large.pdf"}
+        "en/sample.html", "en/sample.pdf", "en/sample.docx", "en/sample-handout.pdf",
+        "en/sample-handout-large.pdf"}
     assert all(a["published"] for a in report["artifacts"])
     assert report["summary"]["errors"] == 0
     checks = {(c["check"], c["output"]) for c in report["checks"]}
@@ -95,3 +96,13 @@ def test_new_document_builds_without_code_change(project, capsys):
     assert run(project, "new", "knee-pain") == 2
     assert "already exists" in capsys.readouterr().err
     assert run(project, "new", "../escape") == 2
+
+
+def test_character_without_a_glyph_is_an_error_with_its_line(project, capsys):
+    text = project.read("source/sample.md")
+    project.write("source/sample.md", text.replace("bullet two", "bullet \U0001D11E two"))
+    assert run(project, "build", "--format", "html") == 1
+    out = capsys.readouterr().out
+    assert "source/sample.md:14: error: [glyphs]" in out
+    assert "U+1D11E MUSICAL SYMBOL G CLEF" in out
+    assert not (project.root / "build/en/sample.html").exists()
