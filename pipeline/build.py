@@ -1,34 +1,30 @@
-"""The job graph (document × locale × output), gates, atomic publication and the report.
+"""The job graph (document × locale × output), incremental reuse, gates, atomic publication.
 
-This is the only module that writes files. A build reads and validates every selected source
-first (a bad input stops it before anything is written), then renders each job, runs the gates
-on the rendered bytes, and publishes only what passed; a failing artifact's earlier copy is
-withdrawn so that nothing stale looks current.
+This is the only module that writes into `build/`. A build plans its jobs, fingerprints each
+one's inputs, and reuses every job whose inputs and published artifact are unchanged (its gate
+results come from the state file). The rest are read and validated first (a bad input stops the
+build before anything is written), localized, rendered and gated, in one or several worker
+processes, and only what passed is published; a failing artifact's earlier copy is withdrawn,
+and outputs of documents or locales that no longer exist are removed, so nothing stale looks
+current.
 """
 
 from __future__ import annotations
 
-import hashlib
-import io
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from . import config as config_mod
-from . import reader, report, theme as theme_mod
-from .checks.run import gate as run_gates
+from . import report
 from .errors import EXIT_GATE_FAILED, EXIT_OK, UsageError
-from .locale import PSEUDO, bcp47, babel_locale
-from .localize import localize
-from .model import Artifact, CheckResult, Document
+from .incremental import STATE_FILE, Fingerprints, dump_state, load_state, still_published
+from .model import CheckResult, Document
 from .publish import build_lock, withdraw, write_atomic
-from .render.context import RenderContext
-from .render.handout import render_handout
-from .render.html import render_article, stamp
-from .ui import Labels
 
 OUTPUT_FILES = {"html": "{id}.html", "pdf": "{id}.pdf", "docx": "{id}.docx",
                 "handout": "{id}-handout.pdf", "handout-large": "{id}-handout-large.pdf"}
 FORMATS = tuple(OUTPUT_FILES)
+PSEUDO_LOCALES = ("en_XA", "ar_XB")
 
 
 @dataclass(frozen=True)
@@ -43,14 +39,23 @@ class Selection:
         return {"docs": list(self.docs), "locales": list(self.locales),
                 "formats": list(self.formats)}
 
+    @property
+    def everything(self) -> bool:
+        return not (self.docs or self.locales or self.formats)
+
 
 @dataclass
 class Outcome:
     """What happened to one job."""
 
-    artifact: Artifact
+    document: str
+    locale: str
+    output: str
+    filename: str
     results: list[CheckResult]
     published: bool
+    size: int = 0
+    sha256: str = ""
     pages: int | None = None
     status: str = ""
     """What the summary table shows; derived from `published` when empty."""
@@ -60,12 +65,16 @@ class Outcome:
         return [r.message for r in self.results if r.blocks]
 
     def record(self) -> dict:
-        data = self.artifact.data
-        return {"path": self.artifact.filename, "document": self.artifact.document,
-                "locale": self.artifact.locale, "output": self.artifact.output,
-                "published": self.published, "size": len(data), "pages": self.pages,
-                "sha256": hashlib.sha256(data).hexdigest(),
+        return {"path": self.filename, "document": self.document, "locale": self.locale,
+                "output": self.output, "published": self.published, "size": self.size,
+                "pages": self.pages, "sha256": self.sha256,
                 "withheld_because": self.withheld_because}
+
+    @classmethod
+    def from_state(cls, record: dict) -> "Outcome":
+        return cls(record["document"], record["locale"], record["output"], record["path"],
+                   [CheckResult(**r) for r in record["results"]], record["published"],
+                   record["size"], record["sha256"], record["pages"], "reused")
 
 
 @dataclass
@@ -76,7 +85,11 @@ class BuildResult:
     checks: list[CheckResult] = field(default_factory=list)
     skipped: list[dict] = field(default_factory=list)
     """Jobs that were not rendered, with the reason."""
+    removed: list[str] = field(default_factory=list)
+    """Artifacts removed because their document or locale no longer exists."""
     out_dir: Path | None = None
+    timings: dict = field(default_factory=dict)
+    """Seconds per artifact and peak memory per worker, for the benchmark."""
 
     @property
     def exit_code(self) -> int:
@@ -85,128 +98,190 @@ class BuildResult:
 
 @dataclass
 class Project:
-    """A loaded, validated project: config, theme, snippets and the selected documents."""
+    """A loaded, validated project: config, theme and the selected documents."""
 
     config: config_mod.Config
-    theme: theme_mod.Theme
+    theme: object
     documents: list[Document]
     locales: tuple[str, ...]
     formats: tuple[str, ...]
 
 
-def load_project(root: Path, selection: Selection) -> Project:
-    """Read everything a build needs; raise PlainpressError on the first bad input."""
-    config = config_mod.load(root)
-    for locale in config.locales:
-        babel_locale(locale)
-    theme = theme_mod.load(config)
-    known = reader.document_ids(config)
+def plan(config: config_mod.Config, selection: Selection) -> list[tuple[str, str, str, str]]:
+    """(document, locale, output, filename) for the selection; bad selections are errors."""
+    from .reader import document_ids
+
+    known = document_ids(config)
     for doc_id in selection.docs:
         if doc_id not in known:
             raise UsageError(f"there is no document `{doc_id}` in source/",
                              hint=f"known documents: {', '.join(known) or 'none'}")
     for locale in selection.locales:
-        if locale not in config.locales and locale not in PSEUDO:
+        if locale not in config.locales and locale not in PSEUDO_LOCALES:
             raise UsageError(f"locale `{locale}` is not configured",
                              hint=f"configured locales: {', '.join(config.locales)}; "
-                                  f"pseudo-locales: {', '.join(PSEUDO)}")
+                                  f"pseudo-locales: {', '.join(PSEUDO_LOCALES)}")
     for fmt in selection.formats:
         if fmt not in FORMATS:
             raise UsageError(f"unknown format `{fmt}`", hint=f"formats: {', '.join(FORMATS)}")
     if not known:
         raise UsageError("source/ holds no documents", hint="create one with `plainpress new ID`")
+    return [(doc_id, locale, output, f"{locale}/" + OUTPUT_FILES[output].format(id=doc_id))
+            for doc_id in (selection.docs or known)
+            for locale in (selection.locales or config.locales)
+            for output in (selection.formats or FORMATS)]
+
+
+def load_project(root: Path, selection: Selection,
+                 config: config_mod.Config | None = None) -> Project:
+    """Read and validate the config, theme and selected sources (PlainpressError if bad)."""
+    from . import reader, theme as theme_mod
+    from .locale import babel_locale
+
+    config = config or config_mod.load(root)
+    for locale in config.locales:
+        babel_locale(locale)
+    theme = theme_mod.load(config)
+    tasks = plan(config, selection)
     snippets = reader.read_snippets(config)
-    documents = [reader.read_document(config, doc_id, snippets)
-                 for doc_id in (selection.docs or known)]
+    doc_ids = list(dict.fromkeys(task[0] for task in tasks))
+    documents = [reader.read_document(config, doc_id, snippets) for doc_id in doc_ids]
     return Project(config, theme, documents, selection.locales or config.locales,
                    selection.formats or FORMATS)
 
 
-def page_count(output: str, data: bytes) -> int | None:
-    """Pages of a PDF artifact (None for other outputs)."""
-    if output not in ("pdf", "handout", "handout-large"):
-        return None
-    import pikepdf
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        return len(pdf.pages)
-
-
-def gate(project: Project, doc: Document, artifact: Artifact, labels: Labels
-         ) -> list[CheckResult]:
-    """Run every gate registered for the artifact's output."""
-    return run_gates(doc, artifact, stamp(doc, labels), project.config, project.theme)
-
-
-class Renderers:
-    """Per-process rendering state (compiled templates, WeasyPrint set-up)."""
-
-    def __init__(self, project: Project, page_size: str):
-        from .render.pdf import PdfRenderer
-
-        self.ctx = RenderContext(project.config, project.theme, page_size)
-        self.pdf = PdfRenderer(self.ctx)
-
-    def render(self, doc: Document, output: str, labels: Labels) -> bytes:
-        if output == "html":
-            return render_article(doc, self.ctx, labels, for_print=False).encode("utf-8")
-        if output == "pdf":
-            html = render_article(doc, self.ctx, labels, for_print=True)
-            return self.pdf.render(html, source=doc.path, lang=bcp47(doc.locale))
-        if output == "docx":
-            from .render.docx import render_docx
-            return render_docx(doc, self.ctx, labels)
-        if output in ("handout", "handout-large"):
-            html = render_handout(doc, self.ctx, labels, output)
-            return self.pdf.render(html, source=doc.path, lang=bcp47(doc.locale))
-        raise AssertionError(output)
+def _state_record(outcome: Outcome, fingerprint: str) -> dict:
+    return {**outcome.record(), "fingerprint": fingerprint,
+            "results": [asdict(r) for r in outcome.results]}
 
 
 def build(root: Path, selection: Selection = Selection(), out_dir: Path | None = None,
           page_size: str | None = None, publish: bool = True, allow_incomplete: bool = False,
-          progress=None) -> BuildResult:
+          jobs: int = 1, progress=None) -> BuildResult:
     """Build, gate and publish the selection; write `report.json`."""
-    project = load_project(root, selection)
+    config = config_mod.load(root)
+    tasks = plan(config, selection)
     out_dir = out_dir or root / "build"
-    renderers = Renderers(project, page_size or project.config.page_size)
+    size = page_size or config.page_size
+    prints = Fingerprints(root, config.theme, config.source_locale, size, allow_incomplete,
+                          config.reference_docx)
     result = BuildResult(out_dir=out_dir)
     with build_lock(out_dir):
-        for job in localize(project.config, project.theme, project.documents,
-                            project.locales, allow_incomplete):
-            result.checks += job.results
-            for output in project.formats:
-                filename = f"{job.locale}/" + OUTPUT_FILES[output].format(id=job.source.id)
-                target = out_dir / filename
-                if job.blocked:
-                    if publish:
-                        withdraw(target)
-                    result.skipped.append({"document": job.source.id, "locale": job.locale,
-                                           "output": output, "path": filename,
-                                           "reason": "; ".join(dict.fromkeys(
-                                               r.message for r in job.results if r.blocks))[:300]})
-                    continue
-                data = renderers.render(job.doc, output, job.labels)
-                artifact = Artifact(job.source.id, job.locale, output, filename, data)
-                results = gate(project, job.doc, artifact, job.labels)
-                passed = not any(r.blocks for r in results)
-                if publish and passed:
-                    write_atomic(target, data)
-                elif publish:
-                    withdraw(target)
-                result.outcomes.append(Outcome(artifact, results, passed and publish,
-                                               page_count(output, data)))
-                result.checks += results
-                if progress:
-                    progress(artifact, passed)
+        state = load_state(out_dir) if publish else {}
+        fresh: dict[str, Outcome] = {}
+        new_state: dict[str, dict] = {}
+        todo = []
+        for task in tasks:
+            fingerprint = prints.job(*task[:3])
+            record = state.get(task[3])
+            if record and record.get("fingerprint") == fingerprint and (
+                    still_published(out_dir, record) if record["published"]
+                    else not (out_dir / task[3]).exists()):
+                fresh[task[3]] = Outcome.from_state(record)
+                new_state[task[3]] = record
+            else:
+                todo.append((task, fingerprint))
+        if todo:
+            _render(root, config, selection, todo, size, publish, allow_incomplete, jobs,
+                    out_dir, result, fresh, new_state, progress)
+        for task in tasks:
+            if task[3] in fresh:
+                result.outcomes.append(fresh[task[3]])
+        seen = set()
+        for outcome in result.outcomes:
+            for check in outcome.results:
+                key = (check.check, check.document, check.locale, check.output, check.message,
+                       check.location)
+                if key not in seen:
+                    seen.add(key)
+                    result.checks.append(check)
+        if publish and selection.everything:
+            for filename in sorted(set(state) - {task[3] for task in tasks}):
+                if withdraw(out_dir / filename):
+                    result.removed.append(filename)
         if publish:
-            write_atomic(out_dir / "report.json",
-                         report.to_json(root.name, selection.as_dict(), result.outcomes,
-                                        result.checks, result.skipped))
+            kept = {k: v for k, v in state.items() if k not in new_state and not
+                    selection.everything}
+            _write_if_changed(out_dir / STATE_FILE, dump_state({**kept, **new_state}))
+            _write_if_changed(out_dir / "report.json", report.to_json(
+                root.name, selection.as_dict(), result.outcomes, result.checks,
+                result.skipped, result.removed))
     return result
+
+
+def _render(root, config, selection, todo, size, publish, allow_incomplete, jobs, out_dir,
+            result, fresh, new_state, progress) -> None:
+    """Localize, render, gate and publish the jobs that are not fresh."""
+    from . import workers
+    from .localize import localize
+
+    wanted = Selection(tuple(dict.fromkeys(t[0] for t, _ in todo)),
+                       tuple(dict.fromkeys(t[1] for t, _ in todo)), selection.formats)
+    project = load_project(root, wanted, config)
+    pairs = {(t[0], t[1]) for t, _ in todo}
+    localized = {(job.source.id, job.locale): job
+                 for job in localize(config, project.theme, project.documents, wanted.locales,
+                                     allow_incomplete) if (job.source.id, job.locale) in pairs}
+    renderable = []
+    for task, fingerprint in todo:
+        job = localized[(task[0], task[1])]
+        if job.blocked:
+            if publish:
+                withdraw(out_dir / task[3])
+            reason = "; ".join(dict.fromkeys(r.message for r in job.results if r.blocks))
+            result.skipped.append({"document": task[0], "locale": task[1], "output": task[2],
+                                   "path": task[3], "reason": reason[:300]})
+            fresh[task[3]] = Outcome(task[0], task[1], task[2], task[3], list(job.results),
+                                     False, status="WITHHELD: translation or glyph problems")
+        else:
+            renderable.append((task, fingerprint))
+    workers.prepare(project, localized, size)
+    per_output: dict[str, list[float]] = {}
+    peak = 0
+    for index, ((task, fingerprint), done) in enumerate(
+            zip(renderable, workers.run([t for t, _ in renderable], jobs)), 1):
+        job = localized[(task[0], task[1])]
+        data = done.artifact.data
+        results = list(job.results) + done.results
+        passed = not any(r.blocks for r in results)
+        if publish and passed:
+            write_atomic(out_dir / task[3], data)
+        elif publish:
+            withdraw(out_dir / task[3])
+        import hashlib
+        outcome = Outcome(task[0], task[1], task[2], task[3], results, passed and publish,
+                          len(data), hashlib.sha256(data).hexdigest(), done.pages,
+                          "built" if passed else "")
+        fresh[task[3]] = outcome
+        if publish and not any(r.check in ("translation", "glyphs") and r.blocks
+                               for r in results):
+            new_state[task[3]] = _state_record(outcome, fingerprint)
+        per_output.setdefault(task[2], []).append(done.seconds)
+        peak = max(peak, done.peak_rss_kb)
+        if progress:
+            progress(outcome, index, len(renderable))
+    result.timings = {"seconds_per_output": per_output, "peak_rss_kb": peak}
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    try:
+        if path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    write_atomic(path, data)
 
 
 def check_existing(root: Path, selection: Selection = Selection(),
                    out_dir: Path | None = None) -> BuildResult:
     """Validate sources and translations, and gate what `build/` holds, without rendering."""
+    import hashlib
+
+    from .checks.run import gate
+    from .localize import localize
+    from .model import Artifact
+    from .render.html import stamp
+
     project = load_project(root, selection)
     out_dir = out_dir or root / "build"
     result = BuildResult(out_dir=out_dir)
@@ -216,21 +291,21 @@ def check_existing(root: Path, selection: Selection = Selection(),
             filename = f"{job.locale}/" + OUTPUT_FILES[output].format(id=job.source.id)
             path = out_dir / filename
             if job.blocked or not path.is_file():
-                if path.is_file():
-                    status = "WITHHELD: translation problems"
-                else:
-                    status = "missing"
+                status = "WITHHELD: translation problems" if path.is_file() else "missing"
+                if not path.is_file():
                     result.checks.append(CheckResult(
                         "presence", job.source.id, job.locale, output, "warning", False,
                         f"{filename} is not built", None, "run `plainpress build`"))
-                result.outcomes.append(Outcome(Artifact(job.source.id, job.locale, output,
-                                                        filename, b""), [], False,
-                                               status=status))
+                result.outcomes.append(Outcome(job.source.id, job.locale, output, filename, [],
+                                               False, status=status))
                 continue
-            artifact = Artifact(job.source.id, job.locale, output, filename, path.read_bytes())
-            results = gate(project, job.doc, artifact, job.labels)
+            data = path.read_bytes()
+            artifact = Artifact(job.source.id, job.locale, output, filename, data)
+            results = gate(job.doc, artifact, stamp(job.doc, job.labels), project.config,
+                           project.theme)
             passed = not any(r.blocks for r in results)
             result.checks += results
-            result.outcomes.append(Outcome(artifact, results, passed,
+            result.outcomes.append(Outcome(job.source.id, job.locale, output, filename, results,
+                                           passed, len(data), hashlib.sha256(data).hexdigest(),
                                            status="passes" if passed else "FAILS GATES"))
     return result

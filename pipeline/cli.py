@@ -7,6 +7,7 @@ Exit status: 0 everything selected was published; 1 a gate failed (that artifact
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -27,6 +28,9 @@ def _selection_args(parser: argparse.ArgumentParser) -> None:
                         help="output folder (default: build/)")
     parser.add_argument("--page-size", choices=("letter", "a4"), default=None,
                         help="paper size for the PDFs (default: from pyproject.toml)")
+    parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, metavar="N",
+                        help="worker processes (default: the number of cores)")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     parser.add_argument("--allow-incomplete", action="store_true",
                         help="publish incomplete translations with source-text fallback, "
                              "marked DRAFT on every page")
@@ -78,14 +82,41 @@ def _print_results(result, out=None) -> None:
               f"{check.output}: {check.message}{hint}", file=out)
     if not result.outcomes:
         return
-    width = max(len(o.artifact.filename) for o in result.outcomes)
+    width = max(len(o.filename) for o in result.outcomes)
     print(f"\n{'artifact'.ljust(width)}  status", file=out)
     for outcome in result.outcomes:
         status = outcome.status or ("published" if outcome.published else
                                     "WITHHELD: " + "; ".join(outcome.withheld_because)[:120])
-        print(f"{outcome.artifact.filename.ljust(width)}  {status}", file=out)
+        print(f"{outcome.filename.ljust(width)}  {status}", file=out)
+    for path in getattr(result, "removed", []):
+        print(f"removed {path} (its document or locale no longer exists)", file=out)
     published = sum(1 for o in result.outcomes if o.published)
-    print(f"\n{published} published, {len(result.outcomes) - published} withheld", file=out)
+    reused = sum(1 for o in result.outcomes if o.status == "reused")
+    print(f"\n{published} published ({published - reused} built, {reused} reused), "
+          f"{len(result.outcomes) - published} withheld", file=out)
+
+
+class progress_bar:
+    """A progress bar on a terminal (rich), nothing when piped or with --quiet."""
+
+    def __init__(self, quiet: bool):
+        self.enabled = not quiet and sys.stderr.isatty()
+        self.bar = None
+
+    def __enter__(self):
+        return self if self.enabled else None
+
+    def __call__(self, outcome, done: int, total: int) -> None:
+        if self.bar is None:
+            from rich.progress import Progress
+            self.bar = Progress(transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("rendering", total=total)
+        self.bar.update(self.task, completed=done, description=outcome.filename)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
 
 
 def run_i18n(root: Path, args) -> int:
@@ -131,8 +162,10 @@ def run(argv: list[str]) -> int:
     selection = Selection(tuple(args.doc), tuple(args.locale), tuple(args.format))
     out_dir = args.out.resolve() if args.out else None
     if args.command == "build":
-        result = build(root, selection, out_dir, args.page_size,
-                       allow_incomplete=args.allow_incomplete)
+        with progress_bar(args.quiet) as progress:
+            result = build(root, selection, out_dir, args.page_size,
+                           allow_incomplete=args.allow_incomplete, jobs=max(1, args.jobs),
+                           progress=progress)
     else:
         result = check_existing(root, selection, out_dir)
     _print_results(result)

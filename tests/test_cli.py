@@ -20,7 +20,7 @@ def run(project, *args):
 def test_build_publishes_pdf_html_and_report(project, capsys):
     assert run(project, "build") == 0
     out = capsys.readouterr().out
-    assert "5 published, 0 withheld" in out
+    assert "5 published (5 built, 0 reused), 0 withheld" in out
     build = project.root / "build"
     assert (build / "en/sample.html").is_file()
     with pikepdf.open(build / "en/sample.pdf") as pdf:

@@ -1,0 +1,118 @@
+"""What a job depends on, hashed; and the state file that remembers what was published.
+
+A job (document × locale × output) is rebuilt only when the hash of its inputs changes: its
+source file and the images it names, the shared snippets, the PO files of its locale, the style
+files its output uses, the theme, `pyproject.toml`, the page size, and the pipeline's own code.
+Everything here reads bytes only (no parsing), so a build with nothing to do stays fast.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+
+STATE_FILE = ".plainpress-state.json"
+IMAGE_REF = re.compile(rb"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
+STYLE_FILES = {
+    "html": ("templates/article.html.j2", "templates/blocks.html.j2", "css/article.css.j2"),
+    "pdf": ("templates/article.html.j2", "templates/blocks.html.j2", "css/article.css.j2"),
+    "docx": (),
+    "handout": ("templates/handout.html.j2", "templates/blocks.html.j2", "css/handout.css.j2"),
+    "handout-large": ("templates/handout.html.j2", "templates/blocks.html.j2",
+                      "css/handout.css.j2"),
+}
+DOMAINS_SHARED = ("shared", "ui")
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "missing"
+
+
+@lru_cache(maxsize=1)
+def pipeline_digest() -> str:
+    """The pipeline's own version: a hash of every module of the installed package."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+class Fingerprints:
+    """Computes job fingerprints for one build, reading each input file once."""
+
+    def __init__(self, root: Path, theme: str, source_locale: str, page_size: str,
+                 allow_incomplete: bool, reference_docx: str | None = None):
+        self.root = root
+        self.source_locale = source_locale
+        self.cache: dict[Path, str] = {}
+        common = hashlib.sha256()
+        for part in (pipeline_digest(), self.digest(root / "pyproject.toml"),
+                     self.digest(root / theme), page_size, str(allow_incomplete),
+                     self.digest(root / reference_docx) if reference_docx else "-"):
+            common.update(part.encode())
+        shared = sorted((root / "source" / "_shared").glob("*.md"))
+        for path in shared:
+            common.update(path.name.encode() + self.digest(path).encode())
+        self.common = common.hexdigest()
+
+    def digest(self, path: Path) -> str:
+        if path not in self.cache:
+            self.cache[path] = _file_digest(path)
+        return self.cache[path]
+
+    def source(self, doc_id: str) -> str:
+        """The source file and every image it names."""
+        path = self.root / "source" / f"{doc_id}.md"
+        digest = hashlib.sha256(self.digest(path).encode())
+        try:
+            for ref in sorted(set(IMAGE_REF.findall(path.read_bytes()))):
+                image = (path.parent / ref.decode("utf-8", "replace")).resolve()
+                digest.update(ref + self.digest(image).encode())
+        except OSError:
+            pass
+        return digest.hexdigest()
+
+    def job(self, doc_id: str, locale: str, output: str) -> str:
+        digest = hashlib.sha256()
+        digest.update(f"{self.common}|{doc_id}|{locale}|{output}|".encode())
+        digest.update(self.source(doc_id).encode())
+        for name in STYLE_FILES[output]:
+            digest.update(self.digest(self.root / "styles" / name).encode())
+        if locale != self.source_locale:
+            for domain in (doc_id, *DOMAINS_SHARED):
+                po = self.root / "locales" / locale / "LC_MESSAGES" / f"{domain}.po"
+                digest.update(self.digest(po).encode())
+        return digest.hexdigest()
+
+
+def load_state(out_dir: Path) -> dict:
+    """The jobs recorded by the last build in `out_dir` (empty when unreadable)."""
+    try:
+        data = json.loads((out_dir / STATE_FILE).read_text("utf-8"))
+        return data["jobs"] if data.get("version") == 1 else {}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def dump_state(jobs: dict) -> bytes:
+    return (json.dumps({"version": 1, "jobs": jobs}, ensure_ascii=False,
+                       indent=1) + "\n").encode()
+
+
+def still_published(out_dir: Path, record: dict) -> bool:
+    """The artifact a record describes is still in `out_dir`, byte for byte."""
+    path = out_dir / record["path"]
+    try:
+        if path.stat().st_size != record["size"]:
+            return False
+        return hashlib.sha256(path.read_bytes()).hexdigest() == record["sha256"]
+    except OSError:
+        return False

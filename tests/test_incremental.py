@@ -1,0 +1,88 @@
+"""Incremental and parallel builds: what was rebuilt, asserted on outcomes (not on time)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+from pipeline.build import Selection, build
+
+
+def statuses(result) -> dict[str, str]:
+    return {o.filename: o.status for o in result.outcomes}
+
+
+def test_second_build_reuses_everything_and_rewrites_nothing(project):
+    first = build(project.root, jobs=1)
+    assert set(statuses(first).values()) == {"built"}
+    stamps = {p: p.stat().st_mtime_ns for p in (project.root / "build").rglob("*") if p.is_file()}
+    second = build(project.root, jobs=1)
+    assert set(statuses(second).values()) == {"reused"}
+    assert second.exit_code == 0
+    assert [c.message for c in second.checks] == [c.message for c in first.checks]
+    after = {p: p.stat().st_mtime_ns for p in (project.root / "build").rglob("*") if p.is_file()}
+    assert after == stamps
+
+
+def test_editing_a_style_rebuilds_only_what_uses_it(project):
+    build(project.root, jobs=1)
+    css = project.root / "styles/css/handout.css.j2"
+    css.write_text(css.read_text() + "\n/* edited */\n")
+    result = statuses(build(project.root, jobs=1))
+    assert result == {"en/sample.html": "reused", "en/sample.pdf": "reused",
+                      "en/sample.docx": "reused", "en/sample-handout.pdf": "built",
+                      "en/sample-handout-large.pdf": "built"}
+
+
+def test_editing_one_po_file_rebuilds_only_its_locale(es_project):
+    from conftest import translate_all
+    translate_all(es_project, "es")
+    build(es_project.root, jobs=1)
+    po = es_project.root / "locales/es/LC_MESSAGES/sample.po"
+    po.write_text(po.read_text().replace('msgstr "ES bullet one"', 'msgstr "ES viñeta uno"'))
+    result = statuses(build(es_project.root, jobs=1))
+    assert {f for f, s in result.items() if s == "built"} == {
+        f for f in result if f.startswith("es/")}
+    assert all(s == "reused" for f, s in result.items() if f.startswith("en/"))
+
+
+def test_a_tampered_artifact_is_rebuilt(project):
+    build(project.root, jobs=1)
+    pdf = project.root / "build/en/sample.pdf"
+    pdf.write_bytes(pdf.read_bytes()[:1000])
+    result = statuses(build(project.root, jobs=1))
+    assert result["en/sample.pdf"] == "built"
+    assert result["en/sample.html"] == "reused"
+    assert pdf.stat().st_size > 1000
+
+
+def test_parallel_build_gives_the_same_bytes(project, tmp_path):
+    shutil.copy(project.root / "source/sample.md", project.root / "source/second.md")
+    one = build(project.root, out_dir=tmp_path / "one", jobs=1)
+    two = build(project.root, out_dir=tmp_path / "two", jobs=2)
+    assert [o.filename for o in one.outcomes] == [o.filename for o in two.outcomes]
+    for outcome in one.outcomes:
+        a = (tmp_path / "one" / outcome.filename).read_bytes()
+        b = (tmp_path / "two" / outcome.filename).read_bytes()
+        assert a == b, outcome.filename
+    assert (tmp_path / "one/report.json").read_bytes() == (tmp_path / "two/report.json").read_bytes()
+
+
+def test_outputs_of_a_removed_document_are_removed(project):
+    shutil.copy(project.root / "source/sample.md", project.root / "source/second.md")
+    build(project.root, jobs=1)
+    assert (project.root / "build/en/second.pdf").is_file()
+    (project.root / "source/second.md").unlink()
+    result = build(project.root, jobs=1)
+    assert "en/second.pdf" in result.removed
+    assert not (project.root / "build/en/second.pdf").exists()
+    report = json.loads((project.root / "build/report.json").read_text())
+    assert "en/second.pdf" in report["removed"]
+
+
+def test_a_partial_selection_keeps_the_rest(project):
+    build(project.root, jobs=1)
+    result = build(project.root, Selection(formats=("html",)), jobs=1)
+    assert [o.filename for o in result.outcomes] == ["en/sample.html"]
+    assert (project.root / "build/en/sample.pdf").is_file()
+    assert statuses(build(project.root, jobs=1))["en/sample.pdf"] == "reused"
