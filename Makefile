@@ -10,7 +10,7 @@ SYSTEM_PACKAGES      := fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 fontc
 # Extra packages the tests use: PDF page images (pdftoppm); LibreOffice opens our DOCX files.
 TEST_SYSTEM_PACKAGES := poppler-utils libreoffice-writer-nogui
 
-.PHONY: all build setup test check locales clean distclean
+.PHONY: all build setup test check locales bench clean distclean
 
 all: build
 
@@ -60,6 +60,11 @@ $(VENV)/.system-test: Makefile | $(PY)
 $(VENV)/.fonts: $(VENV)/.installed $(VENV)/.system styles/theme.toml
 	$(PY) -m pipeline.fonts install
 	touch $@
+
+# Not part of `make test`: builds a 50-document catalog (several minutes) and prints figures.
+bench: setup
+	$(PY) -m pip install --quiet pypandoc-binary
+	$(PY) -m pipeline.bench
 
 clean:
 	rm -rf build

@@ -19,7 +19,7 @@ from . import report
 from .errors import EXIT_GATE_FAILED, EXIT_OK, UsageError
 from .incremental import STATE_FILE, Fingerprints, dump_state, load_state, still_published
 from .model import CheckResult, Document
-from .publish import build_lock, withdraw, write_atomic
+from .publish import build_lock, remove_leftovers, withdraw, write_atomic
 
 OUTPUT_FILES = {"html": "{id}.html", "pdf": "{id}.pdf", "docx": "{id}.docx",
                 "handout": "{id}-handout.pdf", "handout-large": "{id}-handout-large.pdf"}
@@ -150,9 +150,12 @@ def load_project(root: Path, selection: Selection,
                    selection.formats or FORMATS)
 
 
-def _state_record(outcome: Outcome, fingerprint: str) -> dict:
-    return {**outcome.record(), "fingerprint": fingerprint,
-            "results": [asdict(r) for r in outcome.results]}
+def _state_record(outcome: Outcome, fingerprint: str, out_dir: Path) -> dict:
+    record = {**outcome.record(), "fingerprint": fingerprint,
+              "results": [asdict(r) for r in outcome.results]}
+    if outcome.published:
+        record["mtime_ns"] = (out_dir / outcome.filename).stat().st_mtime_ns
+    return record
 
 
 def build(root: Path, selection: Selection = Selection(), out_dir: Path | None = None,
@@ -167,6 +170,8 @@ def build(root: Path, selection: Selection = Selection(), out_dir: Path | None =
                           config.reference_docx)
     result = BuildResult(out_dir=out_dir)
     with build_lock(out_dir):
+        if publish:
+            remove_leftovers(out_dir)
         state = load_state(out_dir) if publish else {}
         fresh: dict[str, Outcome] = {}
         new_state: dict[str, dict] = {}
@@ -255,7 +260,7 @@ def _render(root, config, selection, todo, size, publish, allow_incomplete, jobs
         fresh[task[3]] = outcome
         if publish and not any(r.check in ("translation", "glyphs") and r.blocks
                                for r in results):
-            new_state[task[3]] = _state_record(outcome, fingerprint)
+            new_state[task[3]] = _state_record(outcome, fingerprint, out_dir)
         per_output.setdefault(task[2], []).append(done.seconds)
         peak = max(peak, done.peak_rss_kb)
         if progress:

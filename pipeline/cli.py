@@ -119,6 +119,21 @@ class progress_bar:
             self.bar.stop()
 
 
+def confined_out(root: Path, out: Path) -> Path:
+    """`--out` must be a folder inside the project, and not one of its input folders."""
+    from .errors import UsageError
+
+    target = (root / out).resolve() if not out.is_absolute() else out.resolve()
+    inputs = [root / name for name in ("source", "styles", "locales", "pipeline", "tests")]
+    if ".." in out.parts or out.is_absolute() or not target.is_relative_to(root.resolve()) \
+            or any(target.is_relative_to(p.resolve()) for p in inputs) or target == root:
+        raise UsageError(f"--out {out} is not allowed",
+                         hint="give a folder inside the project, such as build-a4; absolute "
+                              "paths, `..` and the source, styles and locales folders are "
+                              "refused so that no input can be overwritten")
+    return target
+
+
 def run_i18n(root: Path, args) -> int:
     """`plainpress i18n extract | update | stats`."""
     from . import config as config_mod, reader
@@ -160,7 +175,7 @@ def run(argv: list[str]) -> int:
     if args.command == "i18n":
         return run_i18n(root, args)
     selection = Selection(tuple(args.doc), tuple(args.locale), tuple(args.format))
-    out_dir = args.out.resolve() if args.out else None
+    out_dir = confined_out(root, args.out) if args.out else None
     if args.command == "build":
         with progress_bar(args.quiet) as progress:
             result = build(root, selection, out_dir, args.page_size,

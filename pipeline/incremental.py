@@ -108,11 +108,15 @@ def dump_state(jobs: dict) -> bytes:
 
 
 def still_published(out_dir: Path, record: dict) -> bool:
-    """The artifact a record describes is still in `out_dir`, byte for byte."""
+    """The artifact a record describes is still in `out_dir`, byte for byte. Size and
+    modification time recorded at publication are the fast path; otherwise it is re-hashed."""
     path = out_dir / record["path"]
     try:
-        if path.stat().st_size != record["size"]:
+        stat = path.stat()
+        if stat.st_size != record["size"]:
             return False
+        if stat.st_mtime_ns == record.get("mtime_ns"):
+            return True
         return hashlib.sha256(path.read_bytes()).hexdigest() == record["sha256"]
     except OSError:
         return False

@@ -30,6 +30,16 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def remove_leftovers(out_dir: Path) -> list[Path]:
+    """Delete temporary files a killed build left behind (call while holding the lock)."""
+    removed = []
+    for tmp in out_dir.rglob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+            removed.append(tmp)
+    return removed
+
+
 def withdraw(path: Path) -> bool:
     """Remove a previously published artifact; True if there was one."""
     try:
