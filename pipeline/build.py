@@ -11,6 +11,7 @@ current.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -253,7 +254,6 @@ def _render(root, config, selection, todo, size, publish, allow_incomplete, jobs
             write_atomic(out_dir / task[3], data)
         elif publish:
             withdraw(out_dir / task[3])
-        import hashlib
         outcome = Outcome(task[0], task[1], task[2], task[3], results, passed and publish,
                           len(data), hashlib.sha256(data).hexdigest(), done.pages,
                           "built" if passed else "")
@@ -280,8 +280,6 @@ def _write_if_changed(path: Path, data: bytes) -> None:
 def check_existing(root: Path, selection: Selection = Selection(),
                    out_dir: Path | None = None) -> BuildResult:
     """Validate sources and translations, and gate what `build/` holds, without rendering."""
-    import hashlib
-
     from .checks.run import gate
     from .localize import localize
     from .model import Artifact

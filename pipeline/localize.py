@@ -14,6 +14,7 @@ from .checks import glyphs
 from .config import Config
 from .theme import Theme
 from .i18n import translate as tr
+from .i18n.catalogs import EPOCH
 from .i18n.extract import UI_DOMAIN, SHARED_DOMAIN, ui_template
 from .model import CheckResult, Document
 from .ui import Labels
@@ -37,12 +38,7 @@ class Localized:
 
 def ui_messages(config: Config) -> list[str]:
     """Every label the templates and the pipeline print."""
-    return [message.id for message in ui_template(config, _epoch()) if message.id]
-
-
-def _epoch():
-    import datetime as dt
-    return dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+    return [message.id for message in ui_template(config, EPOCH) if message.id]
 
 
 def localize(config: Config, theme: Theme, documents: list[Document],
