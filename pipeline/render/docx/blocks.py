@@ -63,7 +63,9 @@ class Writer:
         self.root = root
         self.rtl = rtl
         self.text_width = text_width
-        self.inline = InlineWriter(document.part, rtl, hyperlink_style)
+        from ...locale import script
+        self.inline = InlineWriter(document.part, rtl, hyperlink_style,
+                                   italic_emphasis=script(locale) == "latin")
         self.numbering = Numbering(document, theme.fonts["latin"])
         self.body_pt = theme.article["body"]
         self.tables = 0

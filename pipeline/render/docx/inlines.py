@@ -72,17 +72,20 @@ def segments(text: str) -> list[tuple[str, bool]]:
 class InlineWriter:
     """Appends runs to a `w:p` (or a `w:hyperlink` inside one)."""
 
-    def __init__(self, part, rtl: bool, hyperlink_style: str):
+    def __init__(self, part, rtl: bool, hyperlink_style: str, italic_emphasis: bool = True):
         self.part = part
         self.rtl = rtl
         self.hyperlink_style = hyperlink_style
+        self.italic_emphasis = italic_emphasis
+        """Arabic and CJK faces have no italic: there emphasis is bold, as in the PDF."""
 
     def write(self, parent, inlines, fmt: Format = Format()) -> None:
         for node in inlines:
             if isinstance(node, (Text, Code)):
                 self.text(parent, node.text, fmt)
             elif isinstance(node, Emph):
-                self.write(parent, node.children, replace(fmt, italic=True))
+                self.write(parent, node.children, replace(fmt, italic=True) if
+                           self.italic_emphasis else replace(fmt, bold=True))
             elif isinstance(node, Strong):
                 self.write(parent, node.children, replace(fmt, bold=True))
             elif isinstance(node, Link):
