@@ -20,19 +20,19 @@ def stamp(doc: Document, labels: Labels) -> str:
                   date=month_year(year, month, doc.locale))
 
 
-def render_article(doc: Document, ctx: RenderContext, labels: Labels, *, for_print: bool) -> str:
-    """The article page. `for_print` points images at project files for the PDF renderer;
-    otherwise they are embedded so the page can be published as one file."""
+def page_values(doc: Document, ctx: RenderContext, labels: Labels, *, embed_images: bool
+                ) -> dict:
+    """What every page template receives (and the labels and image URLs it resolves with)."""
     env = ctx.env
     env.install_gettext_callables(lambda text, **kw: labels(text, **kw),
                                   lambda s, p, n, **kw: labels(s if n == 1 else p, **kw),
                                   newstyle=True)
-    if for_print:
-        env.filters["asset_url"] = lambda src: project_path(ctx.config.root, src)
-    else:
+    if embed_images:
         env.filters["asset_url"] = ctx.asset_data_url
+    else:
+        env.filters["asset_url"] = lambda src: project_path(ctx.config.root, src)
     year, month = doc.meta.reviewed
-    return ctx.template("article.html.j2").render(
+    return dict(
         doc=doc,
         lang=bcp47(doc.locale),
         dir=direction(doc.locale),
@@ -41,8 +41,15 @@ def render_article(doc: Document, ctx: RenderContext, labels: Labels, *, for_pri
         keywords=doc.meta.keywords,
         organisation=ctx.config.organisation,
         reviewed_iso=f"{year:04d}-{month:02d}-01",
-        css=ctx.css("article", script(doc.locale)),
         page_counter=ctx.page_counter(labels),
         stamp=stamp(doc, labels),
         draft=doc.draft,
     )
+
+
+def render_article(doc: Document, ctx: RenderContext, labels: Labels, *, for_print: bool) -> str:
+    """The article page. `for_print` points images at project files for the PDF renderer;
+    otherwise they are embedded so the page can be published as one file."""
+    values = page_values(doc, ctx, labels, embed_images=not for_print)
+    return ctx.template("article.html.j2").render(
+        **values, css=ctx.css("article", script(doc.locale)))
