@@ -8,7 +8,9 @@ PY            := $(VENV)/bin/python
 # GNU gettext lays PO files out the way translators' tools do (msgcat).
 SYSTEM_PACKAGES      := fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 fontconfig gettext
 # Extra packages the tests use: PDF page images (pdftoppm); LibreOffice opens our DOCX files.
-TEST_SYSTEM_PACKAGES := poppler-utils libreoffice-writer-nogui
+# headless Chromium runs axe-core on the HTML pages.
+TEST_SYSTEM_PACKAGES := poppler-utils libreoffice-writer-nogui chromium
+AXE := tests/browser/node_modules/axe-core/axe.min.js
 
 .PHONY: all build setup test check locales bench clean distclean
 
@@ -26,8 +28,16 @@ locales: setup
 
 setup: $(VENV)/.installed $(VENV)/.system $(VENV)/.fonts
 
-test: setup $(VENV)/.system-test
+test: setup $(VENV)/.system-test $(AXE)
 	$(PY) -m pytest
+
+# axe-core from the npm registry (npm comes with the machine's Node.js, or from Debian).
+$(AXE): tests/browser/package.json tests/browser/package-lock.json | $(VENV)/.system-test
+	@command -v npm >/dev/null 2>&1 || { echo "installing system packages: nodejs npm"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
+	npm ci --prefix tests/browser --no-audit --no-fund --silent
+	touch $@
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)

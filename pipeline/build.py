@@ -12,6 +12,7 @@ current.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -209,9 +210,12 @@ def build(root: Path, selection: Selection = Selection(), out_dir: Path | None =
             kept = {k: v for k, v in state.items() if k not in new_state and not
                     selection.everything}
             _write_if_changed(out_dir / STATE_FILE, dump_state({**kept, **new_state}))
-            _write_if_changed(out_dir / "report.json", report.to_json(
-                root.name, selection.as_dict(), result.outcomes, result.checks,
-                result.skipped, result.removed))
+            data = report.to_json(root.name, selection.as_dict(), result.outcomes,
+                                  result.checks, result.skipped, result.removed,
+                                  translation_progress(config, tasks))
+            _write_if_changed(out_dir / "report.json", data)
+            _write_if_changed(out_dir / "report.html",
+                              _report_page(out_dir, json.loads(data), config))
     return result
 
 
@@ -266,6 +270,49 @@ def _render(root, config, selection, todo, size, publish, allow_incomplete, jobs
         if progress:
             progress(outcome, index, len(renderable))
     result.timings = {"seconds_per_output": per_output, "peak_rss_kb": peak}
+
+
+def translation_progress(config: config_mod.Config, tasks) -> dict:
+    """{locale: translated / fuzzy / untranslated / obsolete / percent} over the documents
+    built, from the PO files as they are."""
+    from .errors import PlainpressError
+    from .i18n import stats
+
+    locales = sorted({t[1] for t in tasks} - {config.source_locale} - set(PSEUDO_LOCALES))
+    domains = sorted({t[0] for t in tasks}) + ["shared", "ui"]
+    progress = {}
+    for locale in locales:
+        try:
+            rows = stats.rows(config, [locale], domains)
+        except PlainpressError:
+            continue  # a broken catalog is already a translation error in the report
+        total = {key: sum(getattr(row, key) for row in rows)
+                 for key in ("translated", "fuzzy", "untranslated", "obsolete")}
+        needed = total["translated"] + total["fuzzy"] + total["untranslated"]
+        total["percent"] = round(100 * total["translated"] / needed, 1) if needed else 100.0
+        progress[locale] = total
+    return progress
+
+
+def _report_page(out_dir: Path, record: dict, config) -> bytes:
+    """`report.html`, with first-page thumbnails cached by artifact hash (a no-op build
+    renders none)."""
+    from .report_html import render_report_html, thumbnail
+
+    cache, thumbs = out_dir / ".plainpress-thumbs", {}
+    for artifact in record["artifacts"]:
+        if artifact["output"] in ("pdf", "handout", "handout-large") and \
+                artifact["published"] and artifact["sha256"]:
+            png = cache / f"{artifact['sha256']}.png"
+            if not png.is_file():
+                write_atomic(png, thumbnail((out_dir / artifact["path"]).read_bytes()))
+            thumbs[artifact["path"]] = png.read_bytes()
+    wanted = {artifact["sha256"] for artifact in record["artifacts"]}
+    for old in cache.glob("*.png"):
+        if old.stem not in wanted:
+            old.unlink()
+    return render_report_html(record, thumbs, config.email_size_limit_kb,
+                              styles_dir=config.styles_dir)
 
 
 def _write_if_changed(path: Path, data: bytes) -> None:

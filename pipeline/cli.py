@@ -65,6 +65,11 @@ def make_parser() -> argparse.ArgumentParser:
     stats.add_argument("--min-percent", type=float, default=100.0,
                        help="exit 1 when a locale is below this (default: 100)")
     stats.add_argument("--locale", action="append", default=[], metavar="L")
+    serve = commands.add_parser("serve", parents=[common],
+                                help="preview build/ on localhost, rebuilding on every save")
+    _selection_args(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     new = commands.add_parser("new", parents=[common], help="start a new source document")
     new.add_argument("id", help="the document id, e.g. knee-pain (becomes source/ID.md)")
     return parser
@@ -176,6 +181,15 @@ def run(argv: list[str]) -> int:
         return run_i18n(root, args)
     selection = Selection(tuple(args.doc), tuple(args.locale), tuple(args.format))
     out_dir = confined_out(root, args.out) if args.out else None
+    if args.command == "serve":
+        from .serve import serve as serve_preview
+
+        def rebuild():
+            _print_results(build(root, selection, out_dir, args.page_size,
+                                 allow_incomplete=args.allow_incomplete, jobs=max(1, args.jobs)))
+        serve_preview(root, args.host, args.port, rebuild=rebuild,
+                      out_dir=out_dir or root / "build")
+        return 0
     if args.command == "build":
         with progress_bar(args.quiet) as progress:
             result = build(root, selection, out_dir, args.page_size,

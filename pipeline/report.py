@@ -8,6 +8,7 @@ Schema (version 1):
                "location", "hint", "metrics"}],
    "skipped": [{"document", "locale", "output", "path", "reason"}],
    "removed": [path of an artifact withdrawn because its document or locale is gone],
+   "translation": {locale: {"translated", "fuzzy", "untranslated", "obsolete", "percent"}},
    "summary": {"published", "withheld", "errors", "warnings"}}
 No timestamps: the same inputs give the same report.
 """
@@ -19,7 +20,8 @@ from dataclasses import asdict
 
 
 def to_json(project: str, selection: dict, outcomes: list, checks: list,
-            skipped: list | None = None, removed: list | None = None) -> bytes:
+            skipped: list | None = None, removed: list | None = None,
+            translation: dict | None = None) -> bytes:
     """Serialise a build's outcomes and check results."""
     artifacts = [outcome.record() for outcome in outcomes]
     failed = [c for c in checks if not c.passed]
@@ -31,6 +33,7 @@ def to_json(project: str, selection: dict, outcomes: list, checks: list,
         "checks": [asdict(check) for check in checks],
         "skipped": skipped or [],
         "removed": removed or [],
+        "translation": translation or {},
         "summary": {
             "published": sum(1 for a in artifacts if a["published"]),
             "withheld": sum(1 for a in artifacts if not a["published"]),

@@ -6,11 +6,11 @@ The registry is a plain literal: which gates run on which output. `run.gate` dis
 from __future__ import annotations
 
 GATES_BY_OUTPUT: dict[str, tuple[str, ...]] = {
-    "html": ("required-text",),
-    "pdf": ("required-text", "pdf-ua", "reading-level"),
-    "docx": ("required-text", "docx-a11y", "reading-level"),
-    "handout": ("required-text", "pdf-ua", "page-budget", "min-text-size", "reading-level",
-                "jargon"),
-    "handout-large": ("required-text", "pdf-ua", "page-budget", "min-text-size",
-                      "reading-level"),
+    "html": ("required-text", "text-fidelity"),
+    "pdf": ("required-text", "text-fidelity", "pdf-ua", "reading-level"),
+    "docx": ("required-text", "text-fidelity", "docx-a11y", "reading-level"),
+    "handout": ("required-text", "text-fidelity", "pdf-ua", "page-budget", "min-text-size",
+                "reading-level", "jargon"),
+    "handout-large": ("required-text", "text-fidelity", "pdf-ua", "page-budget",
+                      "min-text-size", "reading-level"),
 }

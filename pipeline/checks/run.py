@@ -25,6 +25,9 @@ def gate(doc: Document, artifact: Artifact, stamp: str, config: Config, theme: T
         try:
             if check == "required-text":
                 results += required_text.check(doc, output, data, stamp)
+            elif check == "text-fidelity":
+                from . import fidelity
+                results += fidelity.check(doc, output, data, stamp)
             elif check == "pdf-ua":
                 from . import pdf_ua
                 results += pdf_ua.check(data, document=doc.id, locale=doc.locale, output=output)

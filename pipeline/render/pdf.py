@@ -46,6 +46,7 @@ class PdfRenderer:
         import weasyprint
 
         from .pdf_tagging import repair
+        from .pdf_unicode import repair as repair_text_layer
 
         state = self._setup()
         collect = _Collect()
@@ -65,4 +66,4 @@ class PdfRenderer:
             logger.removeHandler(collect)
         if collect.records:
             raise SourceError(Loc(source), "the PDF renderer reported: " + "; ".join(collect.records))
-        return repair(data, lang=lang)
+        return repair_text_layer(repair(data, lang=lang))

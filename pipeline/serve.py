@@ -1,0 +1,210 @@
+"""`plainpress serve`: preview `build/` on localhost, rebuild on save, reload the open page.
+
+Why: an author's loop is edit, save, look. As with `mkdocs serve` and `quarto preview`, this
+serves the build folder over HTTP, polls the inputs (source/, locales/, styles/, pyproject.toml)
+for changes every half second (mtime and size: no extra dependency, works on every file system),
+calls `rebuild()` when something changed, and bumps a version number. Every HTML page it serves
+gets a tiny script that polls `/__plainpress/version` and reloads the page when the number
+changes (or shows the build error). The script is added to the HTTP response only; the files in
+build/ stay byte-identical to what `plainpress build` publishes.
+
+It binds to 127.0.0.1 unless told otherwise: a preview of unpublished patient material is not
+for the network. Ctrl-C (or `Preview.stop()`) shuts the server down, closes its socket and
+stops the watcher.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import threading
+import traceback
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable
+
+WATCHED = ("source", "locales", "styles", "pyproject.toml")
+VERSION_PATH = "/__plainpress/version"
+RELOAD_SCRIPT = (
+    "<script>/* plainpress serve: reloads this page after a rebuild (not in the file) */"
+    "(function(){var seen=null,box=null;function show(e){if(!e){if(box){box.remove();box=null}"
+    "return}if(!box){box=document.createElement('pre');box.setAttribute('role','alert');"
+    "box.style.cssText='position:fixed;inset:auto 0 0 0;margin:0;padding:1em;background:#8a1c24;"
+    "color:#fff;white-space:pre-wrap;z-index:99999;font:14px/1.4 monospace';"
+    "document.body.appendChild(box)}box.textContent='Build failed:\\n'+e}"
+    "function poll(){fetch('" + VERSION_PATH + "',{cache:'no-store'}).then(function(r){"
+    "return r.json()}).then(function(d){if(seen!==null&&d.version!==seen){location.reload();"
+    "return}seen=d.version;show(d.error)}).catch(function(){}).then(function(){"
+    "setTimeout(poll,700)})}poll()})();</script>")
+
+
+def snapshot(root: Path) -> dict[str, tuple[int, int]]:
+    """(mtime in ns, size) of every file the build reads, by project-relative path."""
+    found: dict[str, tuple[int, int]] = {}
+    for name in WATCHED:
+        top = root / name
+        if top.is_file():
+            stat = top.stat()
+            found[name] = (stat.st_mtime_ns, stat.st_size)
+            continue
+        for folder, dirs, files in os.walk(top):
+            dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__pycache__")))
+            for file in files:
+                path = os.path.join(folder, file)
+                try:
+                    stat = os.stat(path)
+                except OSError:  # deleted between listing and stat: the next poll sees it
+                    continue
+                found[os.path.relpath(path, root)] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+class Preview:
+    """The HTTP server and the watcher; `start()` binds, `serve_forever()` blocks."""
+
+    def __init__(self, root: Path, out_dir: Path, rebuild: Callable[[], None],
+                 host: str = "127.0.0.1", port: int = 8000, interval: float = 0.5,
+                 log: Callable[[str], None] | None = None):
+        self.root, self.out_dir, self.rebuild = Path(root), Path(out_dir), rebuild
+        self.host, self.port, self.interval = host, port, interval
+        self.log = log or (lambda message: print(message, file=sys.stderr, flush=True))
+        self.version, self.error = 0, None
+        self.lock = threading.Lock()
+        self.stopping = threading.Event()
+        self.serving = False
+        self.server: ThreadingHTTPServer | None = None
+        self.watcher: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}/"
+
+    def start(self) -> "Preview":
+        """Bind the socket (port 0 picks a free one) and start watching the inputs."""
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        handler = partial(_Handler, self, directory=str(self.out_dir))
+        self.server = ThreadingHTTPServer((self.host, self.port), handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.watcher = threading.Thread(target=self._watch, name="plainpress-watch",
+                                        daemon=True)
+        self.watcher.start()
+        return self
+
+    def serve_forever(self) -> None:
+        assert self.server is not None, "call start() first"
+        self.serving = True
+        self.server.serve_forever(poll_interval=0.25)
+
+    def stop(self) -> None:
+        """Stop serving and watching; safe to call twice, and from another thread."""
+        self.stopping.set()
+        with self.lock:
+            server, self.server = self.server, None
+        if server is not None:
+            if self.serving:
+                server.shutdown()  # returns once serve_forever has left its loop
+            server.server_close()
+        if self.watcher is not None and self.watcher is not threading.current_thread():
+            self.watcher.join(timeout=max(5.0, self.interval * 4))
+
+    def state(self) -> dict:
+        with self.lock:
+            return {"version": self.version, "error": self.error}
+
+    def _watch(self) -> None:
+        before = snapshot(self.root)
+        while not self.stopping.wait(self.interval):
+            now = snapshot(self.root)
+            if now == before:
+                continue
+            changed = sorted(k for k in now.keys() | before.keys() if now.get(k) != before.get(k))
+            before = now
+            self.log(f"changed: {', '.join(changed[:5])}{' …' if len(changed) > 5 else ''}; "
+                     "rebuilding")
+            self._rebuild()
+
+    def _rebuild(self) -> None:
+        try:
+            self.rebuild()
+        except Exception as exc:  # a bad edit must not stop the preview: show it instead
+            message = str(exc) or type(exc).__name__
+            with self.lock:
+                self.error = message
+            self.log(f"build failed: {message}")
+            if os.environ.get("PLAINPRESS_DEBUG"):
+                traceback.print_exc()
+            return
+        with self.lock:
+            self.version += 1
+            self.error = None
+        self.log(f"rebuilt (version {self.version})")
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    """Files from the build folder; HTML gets the reload script; one JSON endpoint."""
+
+    def __init__(self, preview: Preview, *args, **kwargs):
+        self.preview = preview
+        super().__init__(*args, **kwargs)
+
+    def do_GET(self):
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if path == VERSION_PATH:
+            return self._send(json.dumps(self.preview.state()).encode(), "application/json")
+        if path == "/" and (self.preview.out_dir / "report.html").is_file():
+            self.send_response(HTTPStatus.FOUND)
+            self.send_header("Location", "/report.html")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
+        local = Path(self.translate_path(self.path))
+        if local.is_dir():
+            local = local / "index.html"
+        if local.suffix.lower() in (".html", ".htm") and local.is_file():
+            page = local.read_bytes()
+            at = page.lower().rfind(b"</body>")
+            script = RELOAD_SCRIPT.encode()
+            page = page[:at] + script + page[at:] if at >= 0 else page + script
+            return self._send(page, "text/html; charset=utf-8")
+        return super().do_GET()
+
+    def _send(self, body: bytes, content_type: str) -> None:
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def end_headers(self):
+        self.send_header("Cache-Control", "no-store")  # a preview never shows a stale file
+        super().end_headers()
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass  # a preview prints what it rebuilds, not every request
+
+
+def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, *,
+          rebuild: Callable[[], None], out_dir: Path, build_first: bool = True,
+          interval: float = 0.5, on_ready: Callable[[Preview], None] | None = None) -> None:
+    """Serve `out_dir` until Ctrl-C (or `Preview.stop()` from `on_ready`'s caller), rebuilding
+    when an input changes. `build_first` runs `rebuild()` once before serving."""
+    preview = Preview(root, out_dir, rebuild, host, port, interval)
+    if build_first:
+        preview._rebuild()
+    preview.start()
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        preview.log(f"warning: serving on {host}, reachable from other machines")
+    preview.log(f"serving {out_dir} at {preview.url} (Ctrl-C to stop)")
+    if on_ready is not None:
+        on_ready(preview)
+    try:
+        preview.serve_forever()
+    except KeyboardInterrupt:
+        preview.log("stopping")
+    finally:
+        preview.stop()
