@@ -12,7 +12,7 @@ SYSTEM_PACKAGES      := fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 fontc
 TEST_SYSTEM_PACKAGES := poppler-utils libreoffice-writer-nogui chromium
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 
-.PHONY: all build setup test check locales bench clean distclean
+.PHONY: all build setup test check locales bench fuzz clean distclean
 
 all: build
 
@@ -75,6 +75,10 @@ $(VENV)/.fonts: $(VENV)/.installed $(VENV)/.system styles/theme.toml
 bench: setup
 	$(PY) -m pip install --quiet pypandoc-binary
 	$(PY) -m pipeline.bench
+
+# The long property-based run (make test runs a short one with a fixed seed).
+fuzz: setup
+	PLAINPRESS_FUZZ_EXAMPLES=10000 $(PY) -m pytest tests/hostile/test_fuzz.py -q
 
 clean:
 	rm -rf build
