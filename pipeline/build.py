@@ -202,6 +202,10 @@ def build(root: Path, selection: Selection = Selection(), out_dir: Path | None =
                 if key not in seen:
                     seen.add(key)
                     result.checks.append(check)
+        known = {t[0] for t in plan(config, Selection())} | {"shared", "ui"}
+        if any(p.stem not in known for p in (root / "locales").glob("**/*.po*")):
+            from .i18n.translate import orphan_catalogs  # only then: it imports Babel
+            result.checks += orphan_catalogs(config)
         if publish and selection.everything:
             for filename in sorted(set(state) - {task[3] for task in tasks}):
                 if withdraw(out_dir / filename):

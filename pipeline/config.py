@@ -1,12 +1,16 @@
 """Site configuration: `[tool.plainpress]` in `pyproject.toml` → a typed, frozen `Config`.
 
 Unknown keys and values of the wrong type are errors that name `pyproject.toml`, the line and
-the key, so a typo never silently falls back to a default.
+the key, so a typo never silently falls back to a default. Values are checked too: locale codes
+must look like locale codes (they become folder names under `locales/` and `build/`) and be
+known to CLDR; numbers must be finite (a `nan` threshold would switch a gate off); `theme` and
+`reference_docx` must be relative paths under `styles/` (the renderers read nothing else).
 """
 
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -68,6 +72,9 @@ _SCHEMA: dict[str, type | tuple[type, ...]] = {
     "jargon": list,
     "reference_docx": str,
 }
+_TYPE_NAMES = {str: "text in quotes", list: "a list in brackets [ ]", int: "a whole number",
+               dict: "a table", float: "a number", bool: "true or false"}
+_LOCALE_CODE = re.compile(r"^[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*$")
 _READING_KEYS = {
     "handout_max_grade": (int, float),
     "handout_min_inflesz": (int, float),
@@ -91,7 +98,7 @@ def find_root(start: Path) -> Path:
 def _line_of(text: str, key: str) -> int | None:
     """The line where `key =` is first written, for error messages (tomllib gives none)."""
     for number, line in enumerate(text.splitlines(), 1):
-        if re.match(rf"\s*{re.escape(key)}\s*=", line):
+        if re.match(rf"\s*(?:[\w\"'-]+\s*\.\s*)*{re.escape(key)}\s*=", line):
             return number
     return None
 
@@ -100,9 +107,17 @@ def load(root: Path) -> Config:
     """Read and validate `root/pyproject.toml`."""
     path = root / "pyproject.toml"
     try:
-        text = path.read_text("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read pyproject.toml: {exc}", Loc("pyproject.toml")) from exc
+        data_bytes = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"cannot read pyproject.toml: {exc.strerror}",
+                          Loc("pyproject.toml")) from exc
+    try:
+        text = data_bytes.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data_bytes[:exc.start].count(b"\n") + 1
+        raise ConfigError(f"pyproject.toml is not UTF-8: invalid byte at byte {exc.start}",
+                          Loc("pyproject.toml", line),
+                          hint="save the file as UTF-8 in your editor") from exc
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -124,18 +139,32 @@ def load(root: Path) -> Config:
             hint = f"did you mean `{close[0]}`?" if close else f"known keys: {', '.join(_SCHEMA)}"
             raise ConfigError(f"unknown setting `{key}` in [tool.plainpress]", where(key), hint)
         if not isinstance(value, _SCHEMA[key]) or isinstance(value, bool):
-            expected = _SCHEMA[key].__name__
-            raise ConfigError(f"`{key}` must be a {expected}, not {type(value).__name__}",
-                              where(key), hint=f"write `{key}` as a TOML {expected}")
+            expected = _TYPE_NAMES.get(_SCHEMA[key], _SCHEMA[key].__name__)
+            found = _TYPE_NAMES.get(type(value), type(value).__name__)
+            raise ConfigError(f"`{key}` must be {expected}, not {found} ({_shown(value)})",
+                              where(key), hint=f"write it as {_example(key)}")
 
     if "organisation" not in table or not table["organisation"].strip():
-        raise ConfigError("[tool.plainpress] needs `organisation`", Loc("pyproject.toml"),
+        raise ConfigError("[tool.plainpress] needs `organisation`",
+                          where("organisation") if "organisation" in table
+                          else Loc("pyproject.toml"),
                           hint='add `organisation = "Your clinic"`; it is credited in every output')
     source_locale = table.get("source_locale", "en")
     locales = table.get("locales", [source_locale])
     for locale in locales:
         if not isinstance(locale, str):
-            raise ConfigError("`locales` must be a list of locale codes", where("locales"))
+            raise ConfigError("`locales` must be a list of locale codes", where("locales"),
+                              hint='write it as `locales = ["en", "es"]`')
+    for key, codes in (("source_locale", [source_locale]), ("locales", locales)):
+        for code in codes:
+            _check_locale(code, where(key) if key in table else Loc("pyproject.toml"))
+    if table.get("email_size_limit_kb", 1) < 1:
+        raise ConfigError("`email_size_limit_kb` must be at least 1",
+                          where("email_size_limit_kb"),
+                          hint="write it as `email_size_limit_kb = 500`")
+    for key in ("theme", "reference_docx"):
+        if key in table:
+            _check_styles_path(root, table[key], key, where(key))
     if source_locale not in locales:
         locales = [source_locale, *locales]
     page_size = table.get("page_size", "letter")
@@ -148,10 +177,16 @@ def load(root: Path) -> Config:
             raise ConfigError(f"unknown setting `{key}` in [tool.plainpress.reading_level]",
                               where(key), hint=f"known keys: {', '.join(_READING_KEYS)}")
         if not isinstance(value, _READING_KEYS[key]) or isinstance(value, bool):
-            raise ConfigError(f"`{key}` must be a number", where(key))
+            raise ConfigError(f"`{key}` must be a number, not {_shown(value)}", where(key),
+                              hint=f"write it as `{key} = {getattr(ReadingTargets(), key)}`")
+        if not math.isfinite(value) or value < 0:
+            raise ConfigError(f"`{key}` must be a finite number of 0 or more, not {value}",
+                              where(key), hint=f"write it as `{key} = "
+                                               f"{getattr(ReadingTargets(), key)}`")
     jargon = table.get("jargon", [])
     if not all(isinstance(term, str) for term in jargon):
-        raise ConfigError("`jargon` must be a list of words", where("jargon"))
+        raise ConfigError("`jargon` must be a list of words", where("jargon"),
+                          hint='write it as `jargon = ["myocardial", "idiopathic"]`')
     return Config(
         root=root,
         organisation=table["organisation"].strip(),
@@ -164,3 +199,51 @@ def load(root: Path) -> Config:
         jargon=tuple(jargon),
         reference_docx=table.get("reference_docx"),
     )
+
+
+def _shown(value: object) -> str:
+    """A value as TOML writes it, shortened."""
+    import json
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 40 else text[:37] + "…"
+
+
+def _example(key: str) -> str:
+    """How a key is written, for hints."""
+    return {"organisation": '`organisation = "Your clinic"`',
+            "source_locale": '`source_locale = "en"`',
+            "locales": '`locales = ["en", "es"]`',
+            "page_size": '`page_size = "letter"` (or "a4")',
+            "theme": '`theme = "styles/theme.toml"`',
+            "email_size_limit_kb": "`email_size_limit_kb = 500`",
+            "reading_level": "a [tool.plainpress.reading_level] table",
+            "jargon": '`jargon = ["word", "other word"]`',
+            "reference_docx": '`reference_docx = "styles/reference.docx"`'}.get(key, f"`{key}`")
+
+
+def _check_locale(code: str, loc: Loc) -> None:
+    """A locale code must be well formed (it names folders) and known to CLDR."""
+    from .locale import PSEUDO
+    if not _LOCALE_CODE.match(code):
+        raise ConfigError(f"`{code}` is not a locale code", loc,
+                          hint="use a CLDR code such as en, es, ar, zh_Hans, pt_BR")
+    if code.replace("-", "_") in PSEUDO:
+        return
+    from babel import Locale, UnknownLocaleError
+    try:
+        Locale.parse(code.replace("-", "_"))
+    except (ValueError, UnknownLocaleError) as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ConfigError(f"unknown locale `{code}`: {reason}", loc,
+                          hint="use a CLDR code such as en, es, ar, zh_Hans, pt_BR") from exc
+
+
+def _check_styles_path(root: Path, value: str, key: str, loc: Loc) -> None:
+    """`theme` and `reference_docx` are files under styles/, given relative to the project."""
+    path = Path(value)
+    inside = (not path.is_absolute() and ".." not in path.parts and "\\" not in value
+              and (root / path).resolve().is_relative_to((root / "styles").resolve()))
+    if not inside:
+        raise ConfigError(f"`{key} = \"{value}\"` is not a file under styles/", loc,
+                          hint=f"copy the file into styles/ and write {_example(key)}; the "
+                               "renderers read only files under source/ and styles/")

@@ -2,6 +2,9 @@
 
 YAML is loaded with PyYAML's safe loader only (no tags, no objects); aliases are refused, since
 front matter never needs them and alias expansion is how "billion laughs" files blow up memory.
+Explicit tags (`!!python/object/apply:…`, `!custom`) are refused on any node, before anything
+is constructed; keys must be plain words; values are checked for control and direction-control
+characters that YAML escapes (`"\u202e"`) could smuggle past the reader's check of the file.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import re
 import yaml
 
 from .errors import SourceError
+from .markdown import FORBIDDEN_CHARS, describe_char
 from .model import Field, Loc, Meta
 
 REQUIRED = ("title", "summary", "reviewed", "reviewed_by", "url")
@@ -41,6 +45,12 @@ def _compose(text: str, path: str) -> yaml.Node | None:
                 raise SourceError(Loc(path, event.start_mark.line + 2),
                                   "YAML anchors and aliases are not allowed in front matter",
                                   hint="write each value out in full")
+            tag = getattr(event, "tag", None)
+            if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!"):
+                raise SourceError(Loc(path, event.start_mark.line + 2),
+                                  f"the YAML tag `{tag}` is not allowed in front matter",
+                                  hint="remove the `!tag`; front matter holds plain text, dates "
+                                       "and lists of words only")
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -63,8 +73,19 @@ def _scalar(node: yaml.Node, key: str, path: str, line: int) -> object:
                               hint=f"write a value after `{key}:`")
         raise SourceError(Loc(path, line), f"`{key}` uses the YAML tag {node.tag}",
                           hint="remove the `!tag`; front matter holds plain text only")
-    return yaml.SafeLoader(" ").construct_object(node, deep=True) if node.tag.endswith(
-        "timestamp") else node.value
+    if node.tag.endswith("timestamp"):
+        try:
+            return yaml.SafeLoader(" ").construct_object(node, deep=True)
+        except (ValueError, OverflowError):
+            return node.value  # `2025-02-30`: reported by the caller as not a date
+    return node.value
+
+
+def _plain_text(value: str, key: str, path: str, line: int) -> None:
+    found = FORBIDDEN_CHARS.search(value)
+    if found:
+        raise SourceError(Loc(path, line), f"`{key}` holds {describe_char(found.group())}",
+                          hint="delete it; YAML escapes such as \\u202e are not allowed either")
 
 
 def parse(text: str, path: str) -> Meta:
@@ -79,6 +100,9 @@ def parse(text: str, path: str) -> Meta:
     values: dict[str, tuple[yaml.Node, int]] = {}
     for key_node, value_node in root.value:
         line = key_node.start_mark.line + 2
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise SourceError(Loc(path, line), "a front-matter field name must be a word",
+                              hint=f"allowed fields: {', '.join(REQUIRED + OPTIONAL)}")
         key = key_node.value
         if key in values:
             raise SourceError(Loc(path, line), f"`{key}` is given twice")
@@ -98,6 +122,7 @@ def parse(text: str, path: str) -> Meta:
         value = _scalar(node, key, path, line)
         if not str(value).strip():
             raise SourceError(Loc(path, line), f"`{key}` is empty")
+        _plain_text(str(value), key, path, line)
         return Field(str(value).strip(), Loc(path, line))
 
     node, reviewed_line = values["reviewed"]
@@ -110,6 +135,18 @@ def parse(text: str, path: str) -> Meta:
             raise SourceError(Loc(path, reviewed_line), f"`reviewed: {reviewed}` is not a month",
                               hint="write the review month as YYYY-MM, e.g. `reviewed: 2025-08`")
         year, month = int(match.group(1)), int(match.group(2))
+        if match.group(3):
+            try:
+                dt.date(year, month, int(match.group(3)))
+            except ValueError:
+                raise SourceError(Loc(path, reviewed_line),
+                                  f"`reviewed: {reviewed}` is not a date",
+                                  hint="write the review month as YYYY-MM, e.g. "
+                                       "`reviewed: 2025-08`") from None
+    if year < 1900:
+        raise SourceError(Loc(path, reviewed_line), f"`reviewed: {reviewed}` is not a plausible "
+                          "review month", hint="write the month the text was last reviewed, "
+                                               "e.g. `reviewed: 2025-08`")
 
     url = text_field("url")
     if not re.match(r"^https?://[^\s<>\"]+$", url.value):
@@ -123,6 +160,8 @@ def parse(text: str, path: str) -> Meta:
             raise SourceError(Loc(path, line), "`keywords` must be a list of words",
                               hint="write `keywords: [first, second]`")
         keywords = tuple(str(item.value).strip() for item in node.value if str(item.value).strip())
+        for keyword in keywords:
+            _plain_text(keyword, "keywords", path, line)
     return Meta(
         title=text_field("title"),
         summary=text_field("summary"),

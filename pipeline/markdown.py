@@ -3,6 +3,13 @@
 Used for sources, shared snippets and (later) translated messages. The accepted subset is the
 brief's: headings, paragraphs, lists, GFM tables, images with alt text, links, emphasis, code
 spans, block quotes and the `handout` / `key-points` containers. Raw HTML is refused.
+
+Hostile input is bounded here too. markdown-it stops parsing silently once blocks are nested
+`maxNesting` (20) deep and drops the rest of the file; a guard rule refuses nesting deeper than
+`MAX_BLOCK_DEPTH` token levels first, with the line, so no text is ever lost without an error.
+Inline nesting (emphasis in links in emphasis…) is limited to `MAX_INLINE_DEPTH`, which keeps
+every later recursive walk of the tree shallow. Text that reaches the model after character
+references are decoded (`&#x202E;`) is checked for control and direction-control characters.
 """
 
 from __future__ import annotations
@@ -23,6 +30,42 @@ from . import model as m
 
 CONTAINERS = ("handout", "key-points")
 LINK_SCHEMES = ("https://", "http://", "mailto:", "tel:")
+MAX_BLOCK_DEPTH = 12
+"""Token levels a block may start at: a handout, a key-points box and four lists inside each
+other is 10. markdown-it's own limit (20) would silently drop the rest of the file."""
+MAX_INLINE_DEPTH = 10
+"""Emphasis, strong and links inside each other."""
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+FORBIDDEN_CHARS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""Control characters (tab and newline are text), the invisible line and paragraph separators
+(U+2028, U+2029: PDF text extraction loses the text around them), and the direction controls
+that can make text read differently from how it is stored (U+202E RIGHT-TO-LEFT OVERRIDE and
+friends)."""
+
+
+class _TooDeep(Exception):
+    """Raised inside the parser at the first block nested too deeply (0-based line)."""
+
+    def __init__(self, line: int):
+        super().__init__(line)
+        self.line = line
+
+
+def _depth_guard(state, start_line: int, end_line: int, silent: bool) -> bool:
+    if state.level >= MAX_BLOCK_DEPTH:
+        raise _TooDeep(start_line)
+    return False
+
+
+def describe_char(char: str) -> str:
+    """What an error calls a forbidden character."""
+    if char in BIDI_CONTROLS:
+        return f"the invisible direction control U+{ord(char):04X}, which can disguise text"
+    if char in "\u2028\u2029":
+        return (f"the invisible {'line' if char == chr(0x2028) else 'paragraph'} separator "
+                f"U+{ord(char):04X} (use a blank line between paragraphs)")
+    return f"the control character U+{ord(char):04X}"
 
 
 @lru_cache(maxsize=1)
@@ -34,6 +77,8 @@ def parser() -> MarkdownIt:
     # Every link is validated by us, with an error that says why; markdown-it's own filter
     # would silently turn a `javascript:` link into plain text instead.
     md.validateLink = lambda url: True
+    first = md.block.ruler.get_all_rules()[0]
+    md.block.ruler.before(first, "plainpress_depth_guard", _depth_guard, {"alt": []})
     return md
 
 
@@ -52,7 +97,13 @@ class Context:
 def read_blocks(text: str, ctx: Context
                 ) -> tuple[tuple[m.Block, ...], list[tuple[m.Loc, tuple[m.Block, ...]]]]:
     """Parse `text`: the top-level blocks, and each `::: handout` container's blocks apart."""
-    tokens = parser().parse(text)
+    try:
+        tokens = parser().parse(text)
+    except _TooDeep as exc:
+        raise SourceError(m.Loc(ctx.path, exc.line + 1 + ctx.line_offset),
+                          "lists and block quotes are nested too deeply here",
+                          hint="flatten the structure: a reader cannot follow more than three "
+                               "or four levels of lists or quotes inside each other") from None
     body: list[m.Block] = []
     handouts: list[tuple[m.Loc, tuple[m.Block, ...]]] = []
     pos = 0
@@ -207,6 +258,8 @@ def inlines_of(inline: Token, ctx: Context) -> tuple[m.Inline, ...]:
     stack: list[tuple[str, list, str]] = [("root", [], "")]
     for child in inline.children or []:
         kind = child.type
+        if kind in ("text", "code_inline"):
+            _check_chars(child.content, loc)
         if kind == "text":
             stack[-1][1].append(m.Text(child.content))
         elif kind == "softbreak":
@@ -215,10 +268,15 @@ def inlines_of(inline: Token, ctx: Context) -> tuple[m.Inline, ...]:
             stack[-1][1].append(m.LineBreak())
         elif kind == "code_inline":
             stack[-1][1].append(m.Code(child.content))
-        elif kind in ("em_open", "strong_open"):
-            stack.append((kind[:-5], [], ""))
-        elif kind == "link_open":
-            stack.append(("link", [], check_link(str(child.attrs.get("href", "")), loc)))
+        elif kind in ("em_open", "strong_open", "link_open"):
+            if len(stack) > MAX_INLINE_DEPTH:
+                raise SourceError(loc, "emphasis and links are nested too deeply here",
+                                  hint="use at most a few levels of *emphasis*, **strong** and "
+                                       "links inside each other")
+            if kind == "link_open":
+                stack.append(("link", [], check_link(str(child.attrs.get("href", "")), loc)))
+            else:
+                stack.append((kind[:-5], [], ""))
         elif kind in ("em_close", "strong_close", "link_close"):
             name, items, url = stack.pop()
             node = {"em": lambda: m.Emph(tuple(items)), "strong": lambda: m.Strong(tuple(items)),
@@ -234,6 +292,14 @@ def inlines_of(inline: Token, ctx: Context) -> tuple[m.Inline, ...]:
         else:
             raise SourceError(loc, f"unsupported inline Markdown ({kind})")
     return _merge(tuple(stack[0][1]))
+
+
+def _check_chars(text: str, loc: m.Loc) -> None:
+    found = FORBIDDEN_CHARS.search(text)
+    if found:
+        raise SourceError(loc, f"the text holds {describe_char(found.group())}",
+                          hint="delete it (it may be written as a character reference such as "
+                               "`&#x202E;`)")
 
 
 def _merge(inlines: tuple[m.Inline, ...]) -> tuple[m.Inline, ...]:
@@ -252,10 +318,27 @@ def check_link(url: str, loc: m.Loc) -> str:
     if url.startswith("#") or url.lower().startswith(LINK_SCHEMES):
         if re.search(r"[\s<>\"]", url):
             raise SourceError(loc, f"the link `{url}` contains spaces or quotes")
+        if url.lower().startswith(("https://", "http://")) and not _web_address(url):
+            raise SourceError(loc, f"the link `{url}` is not a web address",
+                              hint="write the full address as the browser shows it, e.g. "
+                                   "https://example.org/page")
         return url
     raise SourceError(loc, f"the link `{url}` is not allowed",
                       hint="links must be full https:// (or mailto:, tel:) addresses; "
                            "javascript:, file: and relative links are refused")
+
+
+def _web_address(url: str) -> bool:
+    """An http(s) URL with a plausible host name (letters of any script, digits, dots and
+    hyphens) and, if any, a numeric port."""
+    from urllib.parse import urlsplit
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 — raises ValueError for a port that is not a number
+    except ValueError:
+        return False
+    host = parts.hostname or ""
+    return bool(re.fullmatch(r"[\w-]+(\.[\w-]+)*\.?", host)) and "@" not in parts.netloc
 
 
 def plain(inlines: tuple[m.Inline, ...]) -> str:

@@ -2,6 +2,23 @@
 
 `source/<id>.md` holds one topic; `source/_shared/*.md` holds the approved blocks every output
 ends with. Every error names the file and line and says how to fix it.
+
+Sources are untrusted text, so the reader bounds what it accepts before parsing anything:
+
+- a source or snippet over `MAX_SOURCE_BYTES` (1 MB) is refused from its size on disk, before
+  it is read, so memory stays bounded whatever lands in `source/` (a long patient article is
+  under 100 KB; a megabyte of Markdown is a mistake or an attack, and rendering it would take
+  minutes);
+- the file must be UTF-8 text: a NUL byte means a binary file, and an invalid byte is reported
+  with its byte offset and line; a BOM and CRLF line endings are accepted (same model as LF);
+- control characters (other than tab and newline), the invisible line and paragraph
+  separators (U+2028, U+2029) and the direction controls that can disguise text
+  (U+202A–U+202E, U+2066–U+2069) are refused with their line and column, in the file and, after
+  character references such as `&#x202E;` are decoded, in the parsed text;
+- a document must be a regular file inside `source/` (a symlink pointing elsewhere is refused);
+- an image must be a file under `source/`, at most `MAX_IMAGE_BYTES` (5 MB) and
+  `MAX_IMAGE_PIXELS` (25 megapixels, so a small "decompression bomb" cannot blow up a renderer),
+  and must really be a PNG, JPEG or GIF (its header is decoded, not just its magic bytes).
 """
 
 from __future__ import annotations
@@ -12,7 +29,7 @@ from pathlib import Path
 from . import frontmatter
 from .config import Config
 from .errors import SourceError
-from .markdown import Context, read_blocks
+from .markdown import BIDI_CONTROLS, FORBIDDEN_CHARS, Context, describe_char, read_blocks
 from .model import Document, Figure, Heading, KeyPoints, Loc, Snippet, BlockQuote, ListItem
 from .model import BulletList, OrderedList
 
@@ -20,22 +37,37 @@ ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 SHARED = ("disclaimer", "contact")
 IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg", b"GIF8": "gif"}
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
+MAX_IMAGE_PIXELS = 25_000_000
+MAX_SOURCE_BYTES = 1024 * 1024
 
 
 def rel(config: Config, path: Path) -> str:
     """A project-relative path with forward slashes, as errors print it."""
-    try:
-        return path.resolve().relative_to(config.root.resolve()).as_posix()
-    except ValueError:
-        return str(path)
+    for base, target in ((config.root.absolute(), path.absolute()),
+                         (config.root.resolve(), path.resolve())):
+        try:
+            return target.relative_to(base).as_posix()
+        except ValueError:
+            continue
+    return str(path)
 
 
 def read_text(path: Path, shown: str) -> str:
     """Decode a UTF-8 text file (BOM and CRLF accepted); bad bytes name their line."""
     try:
-        data = path.read_bytes()
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            raise SourceError(Loc(shown), f"the file is {size / 1024 / 1024:.1f} MB, over the "
+                              f"{MAX_SOURCE_BYTES // (1024 * 1024)} MB limit for a source",
+                              hint="split it into several documents; a patient article is "
+                                   "rarely over 100 KB of text")
+        with path.open("rb") as handle:
+            data = handle.read(MAX_SOURCE_BYTES + 1)
     except OSError as exc:
         raise SourceError(Loc(shown), f"cannot read the file: {exc.strerror}") from exc
+    if len(data) > MAX_SOURCE_BYTES:  # grew while we read it
+        raise SourceError(Loc(shown), f"the file is over the {MAX_SOURCE_BYTES // (1024 * 1024)} "
+                          "MB limit for a source", hint="split it into several documents")
     if b"\x00" in data:
         raise SourceError(Loc(shown, data[:data.index(b"\x00")].count(b"\n") + 1),
                           "this is a binary file, not Markdown text",
@@ -46,7 +78,25 @@ def read_text(path: Path, shown: str) -> str:
         line = data[:exc.start].count(b"\n") + 1
         raise SourceError(Loc(shown, line), f"invalid UTF-8 at byte {exc.start}",
                           hint="save the file as UTF-8 in your editor") from exc
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    check_characters(text, shown)
+    return text
+
+
+def check_characters(text: str, shown: str) -> None:
+    """Refuse control characters and the direction controls that can disguise text."""
+    found = FORBIDDEN_CHARS.search(text)
+    if found is None:
+        return
+    char = found.group()
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    hint = ("delete it (it is invisible in most editors: move the cursor there and press "
+            "Delete); the outputs set the text direction from the locale"
+            if char in BIDI_CONTROLS else
+            "delete it; it often comes from copying out of a PDF or a terminal")
+    raise SourceError(Loc(shown, line, column), f"the file holds {describe_char(char)}",
+                      hint=hint)
 
 
 def document_ids(config: Config) -> list[str]:
@@ -78,9 +128,43 @@ def _image_resolver(config: Config, source: Path):
         if not any(head.startswith(magic) for magic in IMAGE_TYPES):
             raise SourceError(loc, f"`{src}` is not a PNG, JPEG or GIF image",
                               hint="export the picture as PNG or JPEG")
+        _check_image(target, src, loc)
         return rel(config, target)
 
     return resolve
+
+
+def _check_image(target: Path, src: str, loc: Loc) -> None:
+    """Decode the image's header: a renamed or truncated file, or one whose pixel count would
+    blow up a renderer's memory, is refused here rather than crashing a worker."""
+    import warnings
+
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(target) as image:
+                width, height = image.size
+                kind = image.format
+                if width * height > MAX_IMAGE_PIXELS:
+                    raise SourceError(loc, f"the image `{src}` is {width}×{height} pixels, over "
+                                      f"the {MAX_IMAGE_PIXELS // 1_000_000} megapixel limit",
+                                      hint="scale it down; 2000 pixels across is plenty for "
+                                           "print")
+                image.verify()
+    except SourceError:
+        raise
+    except (Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+        raise SourceError(loc, f"the image `{src}` has too many pixels",
+                          hint="scale it down; 2000 pixels across is plenty for print") from exc
+    except Exception as exc:  # Pillow raises many kinds for a broken file
+        raise SourceError(loc, f"`{src}` is not a readable image ({type(exc).__name__}: {exc})",
+                          hint="open it in an image editor and export it again as PNG or "
+                               "JPEG") from exc
+    if kind not in ("PNG", "JPEG", "GIF"):
+        raise SourceError(loc, f"`{src}` is a {kind} image, not PNG, JPEG or GIF",
+                          hint="export the picture as PNG or JPEG")
 
 
 def _check_headings(blocks, path: str, first_level: int) -> None:
@@ -113,6 +197,13 @@ def _figures(blocks) -> tuple[str, ...]:
     return tuple(block.src for block in _walk(blocks) if isinstance(block, Figure))
 
 
+def _inside_source(config: Config, path: Path, shown: str) -> None:
+    """A source that is a symlink to a file outside `source/` is refused (confinement)."""
+    if not path.resolve().is_relative_to(config.source_dir.resolve()):
+        raise SourceError(Loc(shown), "the file is a link to a file outside source/",
+                          hint="replace the link with a copy of the file")
+
+
 def read_snippet(config: Config, name: str) -> Snippet:
     """One approved block from `source/_shared/<name>.md`."""
     path = config.source_dir / "_shared" / f"{name}.md"
@@ -121,6 +212,7 @@ def read_snippet(config: Config, name: str) -> Snippet:
         raise SourceError(Loc(shown), f"the shared {name} block is missing",
                           hint=f"create {shown} with the approved {name} text; every output "
                                "ends with it")
+    _inside_source(config, path, shown)
     text = read_text(path, shown)
     body, handouts = read_blocks(text, Context(shown))
     if handouts:
@@ -145,6 +237,7 @@ def read_document(config: Config, doc_id: str, snippets: dict[str, Snippet] | No
     if not path.is_file():
         raise SourceError(Loc(shown), f"there is no document `{doc_id}`",
                           hint="check the id, or create it with `plainpress new " + doc_id + "`")
+    _inside_source(config, path, shown)
     text = read_text(path, shown)
     if not text.strip():
         raise SourceError(Loc(shown, 1), "the file is empty",

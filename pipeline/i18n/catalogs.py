@@ -5,23 +5,35 @@ Layout: `locales/<domain>.pot` and `locales/<locale>/LC_MESSAGES/<domain>.po`. B
 writes catalogs; its output is then passed through GNU `msgcat`, the formatter Poedit, Weblate
 and `msgmerge` users already run, so that re-saving one of our files in those tools changes
 nothing (Babel wraps lines differently from gettext's Unicode line-breaking rules).
+
+PO files come from translators outside the organisation, so `read` checks what Babel lets
+through: an entry given twice (Babel silently keeps the last one; `msgfmt` refuses the file)
+is an error naming both lines, and the `Plural-Forms` header must be a valid gettext plural
+expression whose forms are in range (checked with the standard library's safe C-expression
+translator, never `eval` of the header); a file over `MAX_CATALOG_BYTES` is refused before it
+is read. `header_lines` on the returned catalog maps each header field to its line, so later
+errors about the header can point at it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 import io
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import PoFileError, read_po, write_po
+from babel.messages.pofile import PoFileError, read_po, unescape, write_po
 
 from ..errors import PlainpressError, SourceError
 from ..model import Loc
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+MAX_CATALOG_BYTES = 16 * 1024 * 1024
+"""Sources are at most 1 MB; their catalogs (msgid, msgstr, comments) stay well under this."""
 
 
 def pot_path(root: Path, domain: str) -> Path:
@@ -43,6 +55,12 @@ def read(root: Path, path: Path, locale: str | None = None) -> Catalog:
     """Read a PO/POT file; a syntax error names the file and line."""
     name = shown(root, path)
     try:
+        size = path.stat().st_size
+        if size > MAX_CATALOG_BYTES:
+            raise SourceError(Loc(name), f"the catalog is {size / 1024 / 1024:.1f} MB, over the "
+                              f"{MAX_CATALOG_BYTES // (1024 * 1024)} MB limit",
+                              hint="a document's catalog is a few times the size of its source "
+                                   "(at most 1 MB); this file is not one of ours")
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(Loc(name), f"cannot read the catalog: {exc.strerror}") from exc
@@ -52,8 +70,11 @@ def read(root: Path, path: Path, locale: str | None = None) -> Catalog:
         line = data[:exc.start].count(b"\n") + 1
         raise SourceError(Loc(name, line), f"invalid UTF-8 at byte {exc.start}",
                           hint="save the PO file as UTF-8") from exc
+    header_lines = _check_entries(data.decode("utf-8"), name)
     try:
-        return read_po(io.BytesIO(data), locale=locale, abort_invalid=True, charset="utf-8")
+        catalog = read_po(io.BytesIO(data), locale=locale, abort_invalid=True, charset="utf-8")
+        catalog.header_lines = header_lines
+        return catalog
     except PoFileError as exc:
         line = getattr(exc, "lineno", None)
         raise SourceError(Loc(name, line), f"PO syntax error: {exc}",
@@ -61,6 +82,115 @@ def read(root: Path, path: Path, locale: str | None = None) -> Catalog:
                                "problem") from exc
     except (ValueError, TypeError) as exc:
         raise SourceError(Loc(name), f"cannot parse the catalog: {exc}") from exc
+
+
+_KEYWORD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s*(".*")\s*$')
+_PLURAL_FORMS = re.compile(r"^\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*$")
+_PLURAL_SAMPLES = (*range(0, 1001), 10_000, 100_000, 1_000_000, 10_000_000)
+
+
+def _entries(text: str) -> list[dict[str, list[tuple[int, str]]]]:
+    """The entries of a PO file as keyword → [(line, unescaped piece)], obsolete ones left out.
+
+    A light scan of our own: Babel merges an entry that is given twice without a word."""
+    entries: list[dict[str, list[tuple[int, str]]]] = []
+    current: dict[str, list[tuple[int, str]]] | None = None
+    key = None
+    for number, raw in enumerate(text.split("\n"), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            key = None
+            continue
+        match = _KEYWORD.match(line)
+        if match:
+            key = match.group(1)
+            if key == "msgctxt" or (key == "msgid" and (current is None or "msgid" in current)):
+                current = {}
+                entries.append(current)
+            if current is not None:
+                current[key] = [(number, _unescape(match.group(2)))]
+        elif line.startswith('"') and key and current is not None:
+            current[key].append((number, _unescape(line)))
+    return entries
+
+
+def _unescape(quoted: str) -> str:
+    try:
+        return unescape(quoted)
+    except Exception:  # noqa: BLE001 — Babel reports the syntax error itself
+        return quoted
+
+
+def _check_entries(text: str, name: str) -> dict[str, int]:
+    """Refuse duplicate entries and a broken Plural-Forms; the line of each header field."""
+    seen: dict[tuple[str | None, str], int] = {}
+    header_lines: dict[str, int] = {}
+    for entry in _entries(text):
+        if "msgid" not in entry:
+            continue
+        context = "".join(piece for _, piece in entry["msgctxt"]) if "msgctxt" in entry else None
+        msgid = "".join(piece for _, piece in entry["msgid"])
+        line = entry["msgid"][0][0]
+        first = seen.setdefault((context, msgid), line)
+        if first != line:
+            what = f"“{_short(msgid)}”" if msgid else "the header (msgid \"\")"
+            if context is not None:
+                what += f" with msgctxt “{context}”"
+            raise SourceError(Loc(name, line), f"the message {what} is in the catalog twice, "
+                              f"at lines {first} and {line}",
+                              hint="delete one of the two entries and keep the right "
+                                   "translation (msgfmt and translation tools refuse duplicates)")
+        if msgid == "" and context is None and not header_lines:
+            for number, piece in entry.get("msgstr", []):
+                for field in piece.split("\n"):
+                    if ":" in field:
+                        header_lines.setdefault(field.split(":", 1)[0].strip(), number)
+            header = "".join(piece for _, piece in entry.get("msgstr", []))
+            for field in header.split("\n"):
+                if field.split(":", 1)[0].strip() == "Plural-Forms":
+                    check_plural_forms(field.split(":", 1)[1],
+                                       Loc(name, header_lines.get("Plural-Forms", line)))
+    return header_lines
+
+
+def plural_function(forms: str, loc: Loc):
+    """(nplurals, n → form) for a `Plural-Forms` value; SourceError if it is not valid."""
+    hint = ("write it as `Plural-Forms: nplurals=N; plural=EXPRESSION;`, e.g. "
+            "`nplurals=2; plural=(n != 1);` (see the gettext manual, “Plural forms”)")
+    match = _PLURAL_FORMS.match(forms)
+    if not match:
+        raise SourceError(loc, f"the Plural-Forms header `{forms.strip()[:80]}` is not "
+                          "`nplurals=N; plural=EXPRESSION;`", hint=hint, code="plural-forms")
+    count = int(match.group(1)) if len(match.group(1)) < 4 else 0
+    if not 1 <= count <= 6:
+        raise SourceError(loc, f"the Plural-Forms header says nplurals={match.group(1)}; a "
+                          "language has 1 to 6 plural forms", hint=hint, code="plural-forms")
+    try:
+        function = gettext.c2py(match.group(2))
+    except (ValueError, RecursionError, SyntaxError) as exc:
+        raise SourceError(loc, f"the Plural-Forms expression `{match.group(2)[:80]}` is not "
+                          f"valid: {exc}", hint=hint, code="plural-forms") from None
+    return count, function
+
+
+def check_plural_forms(forms: str, loc: Loc) -> None:
+    """Every count must pick a form between 0 and nplurals − 1."""
+    count, function = plural_function(forms, loc)
+    for n in _PLURAL_SAMPLES:
+        try:
+            form = function(n)
+        except (ArithmeticError, ValueError, TypeError) as exc:
+            raise SourceError(loc, f"the Plural-Forms expression fails for n={n}: {exc}",
+                              code="plural-forms") from None
+        if not 0 <= form < count:
+            raise SourceError(loc, f"the Plural-Forms expression picks form {form} for n={n}, "
+                              f"but nplurals={count}", code="plural-forms",
+                              hint="the forms are numbered 0 to nplurals − 1")
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def gnu_format(data: bytes, name: str) -> bytes:

@@ -4,6 +4,12 @@ Every unit is looked up by (msgctxt, msgid) in its domain's catalog. A unit that
 untranslated, fuzzy or fails QA is a `translation` result naming the PO file, line and msgid;
 any error blocks the locale. With `allow_incomplete` the source text fills the gaps and the
 Document is marked as a draft, so every page says so.
+
+A PO file that cannot be read is one error naming its file and line (its messages are not
+listed again one by one). The header must declare the locale's language and CLDR's plural
+rule: the number of forms, and an expression that picks the same form as CLDR's for every
+count from 0 to 1000 (a translator's tool may write it differently, but not mean something
+else). `orphan_catalogs` warns about PO files of documents that no longer exist.
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ class LocaleCatalogs:
     domains: dict[str, Catalog | None] = field(default_factory=dict)
     paths: dict[str, str] = field(default_factory=dict)
     problems: list[CheckResult] = field(default_factory=list)
+    broken: set[str] = field(default_factory=set)
+    """Domains whose PO file exists but could not be read (already one error in problems)."""
 
     @property
     def pseudo(self) -> bool:
@@ -60,28 +68,84 @@ def load(config: Config, locale: str, domains: list[str]) -> LocaleCatalogs:
         if not path.is_file():
             loaded.domains[domain] = None
             continue
+        plural = get_plural(expected)
         try:
             catalog = catalogs.read(config.root, path)
         except SourceError as exc:
             loaded.domains[domain] = None
+            loaded.broken.add(domain)
+            hint = (f"for `{locale}` write `\"Plural-Forms: {plural.plural_forms}\\n\"`"
+                    if exc.code == "plural-forms" else exc.hint)
             loaded.problems.append(CheckResult(CHECK, "*", locale, "*", "error", False,
-                                               exc.message, str(exc.loc), exc.hint))
+                                               exc.message, str(exc.loc), hint))
             continue
+        lines = getattr(catalog, "header_lines", {})
         declared = str(catalog.locale) if catalog.locale else None
         if declared != str(expected):
             loaded.problems.append(CheckResult(
                 CHECK, "*", locale, "*", "error", False,
-                f"the PO header declares Language `{declared}`, not `{locale}`", f"{shown}:1",
+                f"the PO header declares Language `{declared}`, not `{locale}`",
+                f"{shown}:{lines.get('Language', 1)}",
                 f"set `\"Language: {locale}\\n\"` in the header of {shown}"))
-        plural = get_plural(expected)
+        where = f"{shown}:{lines.get('Plural-Forms', 1)}"
+        fix = f"use `Plural-Forms: {plural.plural_forms}`"
         if catalog.num_plurals != plural.num_plurals:
             loaded.problems.append(CheckResult(
                 CHECK, "*", locale, "*", "error", False,
                 f"the PO header's Plural-Forms says nplurals={catalog.num_plurals}; CLDR says "
-                f"{plural.num_plurals} for `{locale}`", f"{shown}:1",
-                f"use `Plural-Forms: {plural.plural_forms}`"))
+                f"{plural.num_plurals} for `{locale}`", where, fix))
+        elif "Plural-Forms" in lines:
+            differs = _plural_differs(catalog.plural_expr, plural.plural_expr,
+                                      plural.num_plurals)
+            if differs is not None:
+                n, theirs, ours = differs
+                loaded.problems.append(CheckResult(
+                    CHECK, "*", locale, "*", "error", False,
+                    f"the PO header's plural rule `{_short(catalog.plural_expr)}` picks form "
+                    f"{theirs} for n={n}; CLDR's rule for `{locale}` picks form {ours}",
+                    where, fix))
         loaded.domains[domain] = catalog
     return loaded
+
+
+def _plural_differs(theirs: str, ours: str, count: int) -> tuple[int, int, int] | None:
+    """The first count for which two plural expressions pick different forms, or None."""
+    from ..model import Loc
+    try:
+        mine = catalogs.plural_function(f"nplurals={count}; plural={ours};", Loc("-"))[1]
+        other = catalogs.plural_function(f"nplurals={count}; plural={theirs};", Loc("-"))[1]
+        for n in range(0, 1001):
+            if int(other(n)) != int(mine(n)):
+                return n, int(other(n)), int(mine(n))
+    except (SourceError, ArithmeticError, ValueError, TypeError):
+        return None  # a broken expression was already refused by catalogs.read
+    return None
+
+
+def orphan_catalogs(config: Config) -> list[CheckResult]:
+    """Warnings for PO and POT files whose document is no longer in source/ (a renamed or
+    deleted document leaves its translations behind; they are never used)."""
+    from ..locale import PSEUDO
+    from ..reader import document_ids
+    from .extract import SHARED_DOMAIN, UI_DOMAIN
+    known = set(document_ids(config)) | {SHARED_DOMAIN, UI_DOMAIN}
+    found: list[CheckResult] = []
+    folder = config.root / "locales"
+    candidates = [("*", path) for path in sorted(folder.glob("*.pot"))]
+    for locale in config.locales:
+        if locale == config.source_locale or locale in PSEUDO:
+            continue
+        candidates += [(locale, path) for path in
+                       sorted((folder / locale / "LC_MESSAGES").glob("*.po"))]
+    for locale, path in candidates:
+        if path.stem in known:
+            continue
+        shown = catalogs.shown(config.root, path)
+        found.append(CheckResult(
+            CHECK, path.stem, locale, "*", "warning", False,
+            f"{shown} belongs to a document `{path.stem}` that is not in source/",
+            shown, f"delete {shown}, or rename it if source/{path.stem}.md was renamed"))
+    return found
 
 
 def _lookup(loaded: LocaleCatalogs, domain: str, msgid: str, context: str | None, kind: str,
@@ -99,7 +163,9 @@ def _lookup(loaded: LocaleCatalogs, domain: str, msgid: str, context: str | None
                                    f"{shown}:{line}" if line else shown, hint))
 
     if catalog is None:
-        problem("no catalog for this message", None, "run `make locales` to create the PO file")
+        if domain not in loaded.broken:  # a broken file is already one error of its own
+            problem("no catalog for this message", None,
+                    "run `make locales` to create the PO file")
         return None
     message = catalog.get(msgid, context)
     if message is None:
