@@ -362,4 +362,6 @@ def check_existing(root: Path, selection: Selection = Selection(),
             result.outcomes.append(Outcome(job.source.id, job.locale, output, filename, results,
                                            passed, len(data), hashlib.sha256(data).hexdigest(),
                                            status="passes" if passed else "FAILS GATES"))
+    from .i18n.translate import orphan_catalogs
+    result.checks += orphan_catalogs(project.config)
     return result

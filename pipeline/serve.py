@@ -89,8 +89,10 @@ class Preview:
         self.server = ThreadingHTTPServer((self.host, self.port), handler)
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
-        self.watcher = threading.Thread(target=self._watch, name="plainpress-watch",
-                                        daemon=True)
+        # The first snapshot is taken here, not in the thread: an edit made right after
+        # start() returns must count as a change.
+        self.watcher = threading.Thread(target=self._watch, args=(snapshot(self.root),),
+                                        name="plainpress-watch", daemon=True)
         self.watcher.start()
         return self
 
@@ -115,8 +117,7 @@ class Preview:
         with self.lock:
             return {"version": self.version, "error": self.error}
 
-    def _watch(self) -> None:
-        before = snapshot(self.root)
+    def _watch(self, before: dict[str, tuple[int, int]]) -> None:
         while not self.stopping.wait(self.interval):
             now = snapshot(self.root)
             if now == before:

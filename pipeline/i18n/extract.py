@@ -22,7 +22,7 @@ UI_DOMAIN = "ui"
 SHARED_DOMAIN = "shared"
 PIPELINE = Path(__file__).resolve().parent.parent
 UI_SOURCES = [("styles", "templates/**.j2", "jinja2.ext:babel_extract"),
-              ("pipeline", "**.py", "python")]
+              ("pipeline", "render/**.py", "python")]  # where the labels are printed
 UI_KEYWORDS = {"_": None, "labels": None, "gettext": None}
 
 

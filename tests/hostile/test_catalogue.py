@@ -481,6 +481,24 @@ def test_huge_po_file_is_refused_before_it_is_read(es, capsys):
            "limit" in out, out
 
 
+@pytest.mark.parametrize("label,words", [
+    ("Actualizado por {team} — {date} {", "the braces do not pair up"),
+    ("Actualizado por {team} — {date} {0}", "`{0}` is not a placeholder"),
+    ("Actualizado por {team.__class__.__mro__} {team} — {date}",
+     "`{team.__class__.__mro__}` is not a placeholder"),
+    ("Actualizado por {team:>100000000}{team} — {date}", "`{team:>100000000}` is not a "
+                                                         "placeholder"),
+], ids=["lone-brace", "positional", "attribute", "padding"])
+def test_label_format_fields_are_checked(es, capsys, label, words):
+    # Labels are filled in with str.format: a lone brace or {0} used to crash the renderer with
+    # a traceback, {team.__class__…} read attributes, and {team:>100000000} published a
+    # 100 MB page after 17 seconds.
+    line = set_msgstr(es, "Updated by {team} — {date}", label, "ui")
+    out = withheld(es, capsys)
+    assert f"locales/es/LC_MESSAGES/ui.po:{line}: error: [translation] sample es *: QA: " \
+           f"{words}" in out, out
+
+
 def test_invalid_utf8_in_a_po_file_names_byte_and_line(es, capsys):
     path = es.root / PO
     data = path.read_bytes()

@@ -336,6 +336,10 @@ def _wrapped_entry(lines: list[str], msgid: str) -> int:
 
 @FUZZ
 @given(values=translations())
+# Found by the long run: a label with an odd `str.format` field next to the right ones crashed
+# the renderer with a traceback.
+@example(values={7: "Actualizado por {team} {team — {date}"})
+@example(values={7: "Actualizado por {team} {0} — {date}"})
 def test_generated_translations_publish_clean_pages_or_block_with_a_po_line(es_project,
                                                                              monkeypatch,
                                                                              values):
