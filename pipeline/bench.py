@@ -173,8 +173,11 @@ def main(argv: list[str] | None = None) -> int:
         start = time.perf_counter()
         edited = build(catalog, jobs=2)
         results["po_edit_rebuild_s"] = round(time.perf_counter() - start, 2)
-        results["po_edit_rebuilt"] = sorted(o.filename for o in edited.outcomes
-                                            if o.status != "reused")
+        rebuilt = sorted(o.filename for o in edited.outcomes if o.status != "reused")
+        results["po_edit_rebuilt"] = {"count": len(rebuilt), "locales": sorted(
+            {name.split("/")[0] for name in rebuilt}), "documents": sorted(
+            {name.split("/")[1].rsplit(".", 1)[0].replace("-handout-large", "")
+             .replace("-handout", "") for name in rebuilt})}
         results["pdf_vs_bare_weasyprint"] = warm_pdf_ratio(root)
         pandoc = pandoc_docx_seconds(next(p for p in sorted((root / "source").glob("*.md"))
                                           if not p.name.startswith("_")))
