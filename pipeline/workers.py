@@ -8,7 +8,6 @@ order, so `--jobs 4` publishes the same bytes as `--jobs 1`.
 
 from __future__ import annotations
 
-import io
 import multiprocessing
 import resource
 from concurrent.futures import ProcessPoolExecutor
@@ -66,9 +65,8 @@ def page_count(output: str, data: bytes) -> int | None:
     """Pages of a PDF artifact (None for other outputs)."""
     if output not in ("pdf", "handout", "handout-large"):
         return None
-    import pikepdf
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        return len(pdf.pages)
+    from .checks.run import pages
+    return pages(data)
 
 
 def prepare(project, localized: dict, page_size: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from ..config import Config
 from ..model import Artifact, CheckResult, Document
 from ..theme import Theme
@@ -39,7 +41,7 @@ def gate(doc: Document, artifact: Artifact, stamp: str, config: Config, theme: T
                 from . import docx_a11y
                 results += docx_a11y.check(data, document=doc.id, locale=doc.locale)
             elif check == "page-budget":
-                results += page_budget.check(doc, output, _pages(data))
+                results += page_budget.check(doc, output, pages(data))
             elif check == "min-text-size":
                 results += text_size.check(data, document=doc.id, locale=doc.locale,
                                            output=output, minimum=_min_size(theme, output))
@@ -65,7 +67,9 @@ def gate(doc: Document, artifact: Artifact, stamp: str, config: Config, theme: T
     return results
 
 
-def _pages(data: bytes) -> int:
+@lru_cache(maxsize=4)
+def pages(data: bytes) -> int:
+    """Pages of a PDF (cached on the bytes: the budget gate and the report both ask)."""
     import io
 
     import pikepdf
