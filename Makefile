@@ -1,6 +1,7 @@
 # Plainpress: `make` sets everything up and builds; `make test` sets up and runs the tests.
 # Set-up is idempotent: each step leaves a stamp in .venv/ and is skipped while it holds.
 
+SHELL         := /bin/bash
 PYTHON        ?= python3
 VENV          := .venv
 PY            := $(VENV)/bin/python
@@ -12,7 +13,7 @@ SYSTEM_PACKAGES      := fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 fontc
 TEST_SYSTEM_PACKAGES := poppler-utils libreoffice-writer-nogui chromium
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 
-.PHONY: all build setup test check locales bench fuzz clean distclean
+.PHONY: all build setup test test-latest lock check locales bench fuzz clean distclean
 
 all: build
 
@@ -42,10 +43,32 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json | $(VENV)/.sy
 $(PY):
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+# Every Python package comes from the lock, at its exact version and hash (runtime, test, bench
+# and dev extras); the project itself is then installed on top without resolving anything.
+$(VENV)/.installed: requirements.lock pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
+
+# Re-resolve the lock from the ranges in pyproject.toml (then commit requirements.lock).
+# Run `make test-latest` first to see whether the newest versions still pass.
+lock: $(VENV)/.installed
+	$(VENV)/bin/uv pip compile pyproject.toml --all-extras --generate-hashes --universal \
+	  --python-version 3.11 --quiet -o requirements.lock
+	@echo "requirements.lock rewritten; run make (or make test) to install it"
+
+# The test suite against the newest versions pyproject.toml allows, in a throwaway venv: drift
+# seen before `make lock` takes it in. Not part of `make test` or CI.
+test-latest: $(VENV)/.system $(VENV)/.system-test $(VENV)/.fonts $(AXE)
+	@d=$$(mktemp -d) && trap 'rm -rf "$$d"' EXIT && \
+	  $(PYTHON) -m venv "$$d/venv" && \
+	  "$$d/venv/bin/pip" install --quiet --disable-pip-version-check --upgrade pip && \
+	  "$$d/venv/bin/pip" install --quiet --disable-pip-version-check '.[test]' && \
+	  "$$d/venv/bin/pip" list --format=freeze | tr 'A-Z_' 'a-z-' > "$$d/latest.txt" && \
+	  grep -oE '^[a-z0-9_.-]+==[^ ;]+' requirements.lock > "$$d/locked.txt" && \
+	  echo "newest allowed versions that differ from requirements.lock:" && \
+	  (grep -vxFf "$$d/locked.txt" "$$d/latest.txt" || echo "  none") && \
+	  PLAINPRESS_TEST_LATEST=1 "$$d/venv/bin/python" -m pytest -p no:cacheprovider
 
 # Installs only what is missing; uses apt-get as root, sudo otherwise.
 define apt_install
@@ -73,7 +96,6 @@ $(VENV)/.fonts: $(VENV)/.installed $(VENV)/.system styles/theme.toml
 
 # Not part of `make test`: builds a 50-document catalog (several minutes) and prints figures.
 bench: setup
-	$(PY) -m pip install --quiet pypandoc-binary
 	$(PY) -m pipeline.bench
 
 # The long property-based run (make test runs a short one with a fixed seed).

@@ -129,3 +129,24 @@ def es_project(project):
     update.extract(cfg, docs)
     update.update(cfg, docs, init="es")
     return project
+
+
+def cldr_plural_forms(locale: str) -> str:
+    """The `nplurals=…; plural=…;` the running Babel's CLDR data gives `locale` (tests never
+    copy a literal from one Babel version)."""
+    from babel import Locale
+    from babel.messages.plurals import get_plural
+    return get_plural(Locale.parse(locale)).plural_forms
+
+
+def set_plural_forms(project, forms: str, locale: str = "es", domain: str = "sample") -> int:
+    """Replace the Plural-Forms header field (however msgcat wrapped it); returns its line."""
+    path = project.root / f"locales/{locale}/LC_MESSAGES/{domain}.po"
+    lines = path.read_text("utf-8").split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith('"Plural-Forms:'))
+    end = start
+    while not lines[end].endswith('\\n"'):
+        end += 1
+    lines[start:end + 1] = [f'"Plural-Forms: {forms}\\n"']
+    path.write_text("\n".join(lines), "utf-8")
+    return start + 1

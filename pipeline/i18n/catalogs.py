@@ -70,10 +70,11 @@ def read(root: Path, path: Path, locale: str | None = None) -> Catalog:
         line = data[:exc.start].count(b"\n") + 1
         raise SourceError(Loc(name, line), f"invalid UTF-8 at byte {exc.start}",
                           hint="save the PO file as UTF-8") from exc
-    header_lines = _check_entries(data.decode("utf-8"), name)
+    header_lines, plural_entries = _check_entries(data.decode("utf-8"), name)
     try:
         catalog = read_po(io.BytesIO(data), locale=locale, abort_invalid=True, charset="utf-8")
         catalog.header_lines = header_lines
+        catalog.plural_entries = plural_entries
         return catalog
     except PoFileError as exc:
         line = getattr(exc, "lineno", None)
@@ -121,13 +122,18 @@ def _unescape(quoted: str) -> str:
         return quoted
 
 
-def _check_entries(text: str, name: str) -> dict[str, int]:
-    """Refuse duplicate entries and a broken Plural-Forms; the line of each header field."""
+def _check_entries(text: str, name: str) -> tuple[dict[str, int], list[tuple[int, int]]]:
+    """Refuse duplicate entries and a broken Plural-Forms; the line of each header field, and
+    (line, number of msgstr[…] forms) of each plural message."""
     seen: dict[tuple[str | None, str], int] = {}
     header_lines: dict[str, int] = {}
+    plural_entries: list[tuple[int, int]] = []
     for entry in _entries(text):
         if "msgid" not in entry:
             continue
+        if "msgid_plural" in entry:
+            plural_entries.append((entry["msgid"][0][0],
+                                   sum(1 for key in entry if key.startswith("msgstr["))))
         context = "".join(piece for _, piece in entry["msgctxt"]) if "msgctxt" in entry else None
         msgid = "".join(piece for _, piece in entry["msgid"])
         line = entry["msgid"][0][0]
@@ -150,7 +156,7 @@ def _check_entries(text: str, name: str) -> dict[str, int]:
                 if field.split(":", 1)[0].strip() == "Plural-Forms":
                     check_plural_forms(field.split(":", 1)[1],
                                        Loc(name, header_lines.get("Plural-Forms", line)))
-    return header_lines
+    return header_lines, plural_entries
 
 
 def plural_function(forms: str, loc: Loc):

@@ -23,7 +23,7 @@ from ..errors import SourceError
 from ..locale import PSEUDO, script
 from ..model import CheckResult, Document
 from ..ui import Labels
-from . import catalogs, qa
+from . import catalogs, plurals, qa
 from .pseudo import pseudo_text
 from .units import Unit, rebuild
 
@@ -87,39 +87,34 @@ def load(config: Config, locale: str, domains: list[str]) -> LocaleCatalogs:
                 f"the PO header declares Language `{declared}`, not `{locale}`",
                 f"{shown}:{lines.get('Language', 1)}",
                 f"set `\"Language: {locale}\\n\"` in the header of {shown}"))
-        where = f"{shown}:{lines.get('Plural-Forms', 1)}"
-        fix = f"use `Plural-Forms: {plural.plural_forms}`"
-        if catalog.num_plurals != plural.num_plurals:
-            loaded.problems.append(CheckResult(
-                CHECK, "*", locale, "*", "error", False,
-                f"the PO header's Plural-Forms says nplurals={catalog.num_plurals}; CLDR says "
-                f"{plural.num_plurals} for `{locale}`", where, fix))
-        elif "Plural-Forms" in lines:
-            differs = _plural_differs(catalog.plural_expr, plural.plural_expr,
-                                      plural.num_plurals)
-            if differs is not None:
-                n, theirs, ours = differs
-                loaded.problems.append(CheckResult(
-                    CHECK, "*", locale, "*", "error", False,
-                    f"the PO header's plural rule `{_short(catalog.plural_expr)}` picks form "
-                    f"{theirs} for n={n}; CLDR's rule for `{locale}` picks form {ours}",
-                    where, fix))
+        loaded.problems += _plural_results(catalog, locale, expected, shown, domain)
         loaded.domains[domain] = catalog
     return loaded
 
 
-def _plural_differs(theirs: str, ours: str, count: int) -> tuple[int, int, int] | None:
-    """The first count for which two plural expressions pick different forms, or None."""
-    from ..model import Loc
-    try:
-        mine = catalogs.plural_function(f"nplurals={count}; plural={ours};", Loc("-"))[1]
-        other = catalogs.plural_function(f"nplurals={count}; plural={theirs};", Loc("-"))[1]
-        for n in range(0, 1001):
-            if int(other(n)) != int(mine(n)):
-                return n, int(other(n)), int(mine(n))
-    except (SourceError, ArithmeticError, ValueError, TypeError):
-        return None  # a broken expression was already refused by catalogs.read
-    return None
+def _plural_results(catalog: Catalog, locale: str, expected, shown: str, domain: str
+                    ) -> list[CheckResult]:
+    """The header's plural rule judged as translators' tools judge it (`plurals.judge`), and
+    every plural message checked for the number of forms the header promises."""
+    lines = getattr(catalog, "header_lines", {})
+    where = f"{shown}:{lines.get('Plural-Forms', 1)}"
+    results = []
+    if "Plural-Forms" in lines:
+        verdict = plurals.judge(f"nplurals={catalog.num_plurals}; plural={catalog.plural_expr};",
+                                locale, expected)
+        if verdict.message:
+            results.append(CheckResult(CHECK, "*", locale, "*",
+                                       "info" if verdict.ok else "error", verdict.ok,
+                                       f"`{domain}` catalog: {verdict.message}", where,
+                                       verdict.hint))
+    for line, forms in getattr(catalog, "plural_entries", []):
+        if forms != catalog.num_plurals:
+            results.append(CheckResult(
+                CHECK, "*", locale, "*", "error", False,
+                f"`{domain}` catalog: a plural message has {forms} msgstr[…] forms, but the "
+                f"header says nplurals={catalog.num_plurals}", f"{shown}:{line}",
+                f"give it msgstr[0] to msgstr[{catalog.num_plurals - 1}]"))
+    return results
 
 
 def orphan_catalogs(config: Config) -> list[CheckResult]:

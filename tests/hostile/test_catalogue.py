@@ -8,13 +8,14 @@ Cases already in tests/test_reader.py and tests/i18n/test_translate.py are not r
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLE, png_bytes, translate_all
+from conftest import SAMPLE, cldr_plural_forms, png_bytes, set_plural_forms, translate_all
 from pipeline import config, reader
 from pipeline.cli import main
 from pipeline.errors import PlainpressError, SourceError
@@ -417,40 +418,60 @@ def test_duplicate_msgid_also_stops_i18n_update(es, capsys):
     assert err.startswith(f"{PO}:") and "twice" in err and "Traceback" not in err
 
 
-def plural_line(project) -> int:
-    lines = (project.root / PO).read_text("utf-8").split("\n")
-    return next(i for i, line in enumerate(lines, 1) if line.startswith('"Plural-Forms:'))
-
-
 @pytest.mark.parametrize("forms,words", [
     ("nplurals=abc; plural=(n !=;", "is not `nplurals=N; plural=EXPRESSION;`"),
     ("nplurals=2; plural=__import__('os').system('touch MARKER');", "invalid token"),
     ("nplurals=2; plural=" + "(" * 500 + "n" + ")" * 500 + ";", "too long"),
     ("nplurals=2; plural=n;", "picks form 2 for n=2, but nplurals=2"),
     ("nplurals=2; plural=n/0;", "fails for n=0"),
-    ("nplurals=2; plural=(n == 1);", "picks form 0 for n=0; CLDR's rule for `es` picks form 1"),
+    ("nplurals=2; plural=(n == 1);", "matches no rule for `es`"),
     ("nplurals=99999999999999999999; plural=0;", "a language has 1 to 6 plural forms"),
 ], ids=["garbage", "code", "too-long", "out-of-range", "division-by-zero", "not-cldr",
         "huge"])
 def test_wrong_plural_forms(es, capsys, tmp_path, forms, words):
     marker = tmp_path / "pwned"
-    path = es.root / PO
-    path.write_text(path.read_text("utf-8").replace(
-        "nplurals=2; plural=(n != 1);", forms.replace("MARKER", str(marker)), 1), "utf-8")
+    line = set_plural_forms(es, forms.replace("MARKER", str(marker)))
     out = withheld(es, capsys)
-    assert f"{PO}:{plural_line(es)}: error:" in out, out
+    assert f"{PO}:{line}: error:" in out, out
     assert words in out, out
-    assert "Plural-Forms: nplurals=2; plural=(n != 1);" in out  # the hint gives CLDR's
+    assert f"Plural-Forms: {cldr_plural_forms('es')}" in out  # the hint gives CLDR's
     assert not marker.exists()
     assert "no catalog for this message" not in out  # one error for a broken file, not 30
 
 
-def test_equivalent_plural_expression_is_accepted(es, capsys):
-    path = es.root / PO
-    path.write_text(path.read_text("utf-8").replace(
-        "nplurals=2; plural=(n != 1);", "nplurals=2; plural=n!=1;", 1), "utf-8")
+@pytest.mark.parametrize("forms", [
+    cldr_plural_forms("es").replace(" ", ""),      # CLDR's rule, written without spaces
+    "nplurals=2; plural=(n != 1);",                 # GNU gettext's msginit
+    "nplurals=2; plural=n!=1;",
+], ids=["cldr-compact", "msginit", "msginit-compact"])
+def test_plural_rules_that_tools_write_are_accepted(es, capsys, forms):
+    set_plural_forms(es, forms)
     code, out, err = cli(es, capsys)
     assert code == 0, out + err
+
+
+def test_a_tool_rule_that_is_not_cldr_is_named_in_the_report(es, capsys):
+    """The header a translator's tool wrote is accepted, and the report says which rule it is
+    and what the running Babel's CLDR data says, so that nobody hand-edits a sound header."""
+    import babel
+    set_plural_forms(es, "nplurals=2; plural=(n != 1);")
+    assert cli(es, capsys)[0] == 0
+    report = json.loads((es.root / "build/report.json").read_text("utf-8"))
+    notes = [c["message"] for c in report["checks"] if "Plural-Forms" in c["message"]]
+    if cldr_plural_forms("es") == "nplurals=2; plural=(n != 1);":
+        assert notes == []
+    else:
+        assert notes and "GNU gettext msginit" in notes[0] and babel.__version__ in notes[0]
+
+
+def test_plural_message_with_too_few_forms(es, capsys):
+    count = int(cldr_plural_forms("es").split(";")[0].split("=")[1])
+    path = es.root / PO
+    forms = "".join(f'msgstr[{i}] "forma {i}"\n' for i in range(count - 1))
+    path.write_text(path.read_text("utf-8") + f'\nmsgid "one thing"\nmsgid_plural "{{n}} things"\n'
+                    + forms, "utf-8")
+    out = withheld(es, capsys)
+    assert f"a plural message has {count - 1} msgstr[…] forms" in out, out
 
 
 def test_msgstr_full_of_control_characters(es, capsys):

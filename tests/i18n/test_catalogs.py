@@ -9,7 +9,7 @@ import pytest
 
 from pipeline import config, reader
 from pipeline.i18n import catalogs, update
-from conftest import translate_all
+from conftest import cldr_plural_forms, set_plural_forms, translate_all
 
 
 def read(project, relative):
@@ -41,7 +41,7 @@ def test_templates_have_locations_notes_and_context(es_project):
 def test_po_files_are_initialised_with_the_right_header(es_project):
     po = read(es_project, "locales/es/LC_MESSAGES/sample.po")
     assert str(po.locale) == "es"
-    assert po.num_plurals == 2
+    assert po.plural_forms == cldr_plural_forms("es")
     assert all(not m.string for m in po if m.id)
 
 

@@ -10,7 +10,7 @@ from pipeline import config, reader
 from pipeline.cli import main
 from pipeline.i18n import qa
 from pipeline.i18n.translate import load, translate
-from conftest import translate_all
+from conftest import cldr_plural_forms, set_plural_forms, translate_all
 
 
 def build(project, *args):
@@ -122,11 +122,11 @@ def test_po_syntax_error_names_file_and_line(es_project, capsys):
 def test_wrong_language_and_plural_header(es_project, capsys):
     translate_all(es_project, "es")
     edit_po(es_project, '"Language: es\\n"', '"Language: fr\\n"')
-    edit_po(es_project, "nplurals=2; plural=(n != 1);", "nplurals=3; plural=(n%3);")
+    set_plural_forms(es_project, "nplurals=4; plural=(n%4);")
     assert build(es_project, "--format", "html") == 1
     out = capsys.readouterr().out
     assert "declares Language `fr`" in out
-    assert "nplurals=3" in out
+    assert "nplurals=4" in out and "matches no rule for `es`" in out
 
 
 def test_ui_placeholders_checked():
