@@ -97,17 +97,22 @@ class Preview:
         return self
 
     def serve_forever(self) -> None:
-        assert self.server is not None, "call start() first"
-        self.serving = True
-        self.server.serve_forever(poll_interval=0.25)
+        """Serve until `stop()`; returns at once if it was already called."""
+        with self.lock:
+            server = self.server
+            if server is None or self.stopping.is_set():
+                return
+            self.serving = True
+        server.serve_forever(poll_interval=0.25)
 
     def stop(self) -> None:
         """Stop serving and watching; safe to call twice, and from another thread."""
-        self.stopping.set()
         with self.lock:
+            self.stopping.set()
             server, self.server = self.server, None
+            serving = self.serving
         if server is not None:
-            if self.serving:
+            if serving:
                 server.shutdown()  # returns once serve_forever has left its loop
             server.server_close()
         if self.watcher is not None and self.watcher is not threading.current_thread():
@@ -201,11 +206,37 @@ def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, *,
     if host not in ("127.0.0.1", "localhost", "::1"):
         preview.log(f"warning: serving on {host}, reachable from other machines")
     preview.log(f"serving {out_dir} at {preview.url} (Ctrl-C to stop)")
-    if on_ready is not None:
-        on_ready(preview)
+    restore = _stop_on_signals(preview)
     try:
+        if on_ready is not None:
+            on_ready(preview)
         preview.serve_forever()
     except KeyboardInterrupt:
-        preview.log("stopping")
+        pass
     finally:
         preview.stop()
+        restore()
+
+
+def _stop_on_signals(preview: Preview) -> Callable[[], None]:
+    """Ctrl-C (SIGINT) and SIGTERM stop the preview, whatever the parent set.
+
+    Why: Python only turns SIGINT into KeyboardInterrupt when SIGINT was not ignored at start-up,
+    and a program started in the background, by `nohup` or by a service manager inherits it
+    ignored; then Ctrl-C did nothing. The handler asks the server loop to end from another
+    thread (`shutdown()` waits for the loop, so it cannot run on the loop's own thread)."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None  # signals are delivered to the main thread only
+
+    def handler(signum, frame):
+        preview.log("stopping")
+        threading.Thread(target=preview.stop, name="plainpress-stop", daemon=True).start()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+
+    def restore() -> None:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+    return restore

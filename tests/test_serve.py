@@ -146,8 +146,13 @@ def test_stop_without_serving_does_not_hang(site):
     assert time.monotonic() - started < 5
 
 
-def test_ctrl_c_stops_cleanly(site):
-    """SIGINT (Ctrl-C) in the terminal: the server shuts down, closes its socket, exits 0."""
+@pytest.mark.parametrize("sig,ignored", [("SIGINT", False), ("SIGINT", True),
+                                         ("SIGTERM", True)],
+                         ids=["ctrl-c", "ctrl-c-when-started-with-sigint-ignored", "sigterm"])
+def test_signal_stops_cleanly(site, sig, ignored):
+    """Ctrl-C (SIGINT) or SIGTERM: the server shuts down, closes its socket, exits 0 — also when
+    it was started with SIGINT ignored, as a background job, `nohup` or a service manager does
+    (Python then installs no KeyboardInterrupt handler of its own)."""
     import signal
     import subprocess
     import sys
@@ -156,13 +161,19 @@ def test_ctrl_c_stops_cleanly(site):
     program = ("import sys; from pathlib import Path; from pipeline.serve import serve\n"
                "serve(Path(sys.argv[1]), port=0, rebuild=lambda: None, out_dir=Path(sys.argv[2]),"
                " on_ready=lambda p: print(p.port, flush=True))\n")
+
+    def start_ignoring():
+        if ignored:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+
     child = subprocess.Popen([sys.executable, "-c", program, str(root), str(out)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             cwd=Path(__file__).resolve().parent.parent)
+                             cwd=Path(__file__).resolve().parent.parent,
+                             preexec_fn=start_ignoring)
     try:
-        port = int(child.stdout.readline())
+        port = int(child.stdout.readline())  # the event: the server is bound and its handlers set
         assert get(port, VERSION_PATH)[0] == 200
-        child.send_signal(signal.SIGINT)
+        child.send_signal(getattr(signal, sig))
         assert child.wait(timeout=DEADLINE) == 0, child.stderr.read()
         assert "Traceback" not in child.stderr.read()
         with pytest.raises(OSError):
