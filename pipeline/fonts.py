@@ -72,6 +72,29 @@ def coverage(family: str) -> frozenset[int]:
     return frozenset(cmap)
 
 
+def identity(families: list[str]) -> str:
+    """Which font files the families resolve to, as `path size mtime` lines (every face).
+
+    Why: the outputs embed these files and the glyph gate reads their cmaps; when a system
+    package upgrades a font, the fingerprint changes and the artifacts are rebuilt."""
+    lines = []
+    for family in families:
+        try:
+            listed = subprocess.run(["fc-list", family, "file"], capture_output=True, text=True,
+                                    timeout=30).stdout
+        except (OSError, subprocess.TimeoutExpired):
+            listed = ""
+        for path in sorted(line.rstrip(": ").strip() for line in listed.splitlines() if line):
+            try:
+                stat = os.stat(path)
+                lines.append(f"{family}\t{path}\t{stat.st_size}\t{stat.st_mtime_ns}")
+            except OSError:
+                lines.append(f"{family}\t{path}\tmissing")
+        if not listed:
+            lines.append(f"{family}\tnot installed")
+    return "\n".join(lines)
+
+
 def missing(families: list[str]) -> list[str]:
     """Families that fontconfig would replace with something else."""
     return [family for family in families if resolves(family).lower() != family.lower()]

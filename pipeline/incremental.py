@@ -2,14 +2,17 @@
 
 A job (document × locale × output) is rebuilt only when the hash of its inputs changes: its
 source file and the images it names, the shared snippets, the PO files of its locale, the style
-files its output uses, the theme, `pyproject.toml`, the page size, and the pipeline's own code.
-Everything here reads bytes only (no parsing), so a build with nothing to do stays fast.
+files its output uses, the theme, `pyproject.toml`, the page size, the pipeline's own code, and
+what it depends on outside the project: the installed library versions and the font files the
+theme resolves to. Everything here reads bytes and names only (no parsing of sources), so a
+build with nothing to do stays fast.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -45,6 +48,36 @@ def pipeline_digest() -> str:
     return digest.hexdigest()
 
 
+def library_digest() -> str:
+    """The installed Python distributions and their versions (from the `*.dist-info` folder
+    names, which need no metadata parsing), so that upgrading a library through `make lock`
+    rebuilds what it renders or gates."""
+    import sys
+
+    found = set()
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        found.update(name for name in names if name.endswith(".dist-info"))
+    return hashlib.sha256("\n".join(sorted(found)).encode()).hexdigest()
+
+
+def font_digest(root: Path, theme: str) -> str:
+    """The font files the theme's families resolve to (path, size, modification time)."""
+    import tomllib
+
+    from .fonts import identity
+
+    try:
+        fonts = tomllib.loads((root / theme).read_text("utf-8")).get("fonts", {})
+    except (OSError, ValueError):
+        return "no theme"
+    families = [value for value in fonts.values() if isinstance(value, str)]
+    return hashlib.sha256(identity(families).encode()).hexdigest()
+
+
 class Fingerprints:
     """Computes job fingerprints for one build, reading each input file once."""
 
@@ -54,7 +87,8 @@ class Fingerprints:
         self.source_locale = source_locale
         self.cache: dict[Path, str] = {}
         common = hashlib.sha256()
-        for part in (pipeline_digest(), self.digest(root / "pyproject.toml"),
+        for part in (pipeline_digest(), library_digest(), font_digest(root, theme),
+                     self.digest(root / "pyproject.toml"),
                      self.digest(root / theme), page_size, str(allow_incomplete),
                      self.digest(root / reference_docx) if reference_docx else "-"):
             common.update(part.encode())

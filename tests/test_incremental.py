@@ -86,3 +86,31 @@ def test_a_partial_selection_keeps_the_rest(project):
     assert [o.filename for o in result.outcomes] == ["en/sample.html"]
     assert (project.root / "build/en/sample.pdf").is_file()
     assert statuses(build(project.root, jobs=1))["en/sample.pdf"] == "reused"
+
+
+def test_a_library_upgrade_rebuilds(project, tmp_path, monkeypatch):
+    """Installing or upgrading a Python distribution (a new `*.dist-info` on the path, as
+    `make` does after `make lock`) changes every fingerprint: nothing made with the old library
+    is reused."""
+    build(project.root, jobs=1)
+    site = tmp_path / "site"
+    (site / "babel-99.0.dist-info").mkdir(parents=True)
+    monkeypatch.syspath_prepend(str(site))
+    assert set(statuses(build(project.root, jobs=1)).values()) == {"built"}
+    assert set(statuses(build(project.root, jobs=1)).values()) == {"reused"}
+
+
+def test_a_changed_font_file_rebuilds(project):
+    """A font package upgrade replaces the files the theme's families resolve to."""
+    import os
+
+    from pipeline.fonts import font_dir
+
+    build(project.root, jobs=1)
+    face = sorted(font_dir().glob("*.ttf"))[0]
+    before = face.stat()
+    try:
+        os.utime(face, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
+        assert set(statuses(build(project.root, jobs=1)).values()) == {"built"}
+    finally:
+        os.utime(face, ns=(before.st_atime_ns, before.st_mtime_ns))
