@@ -74,9 +74,12 @@ class Outcome:
 
     @classmethod
     def from_state(cls, record: dict) -> "Outcome":
-        return cls(record["document"], record["locale"], record["output"], record["path"],
-                   [CheckResult(**r) for r in record["results"]], record["published"],
-                   record["size"], record["sha256"], record["pages"], "reused")
+        outcome = cls(record["document"], record["locale"], record["output"], record["path"],
+                      [CheckResult(**r) for r in record["results"]], record["published"],
+                      record["size"], record["sha256"], record["pages"])
+        outcome.status = "reused" if outcome.published else \
+            "WITHHELD (unchanged): " + "; ".join(outcome.withheld_because)[:110]
+        return outcome
 
 
 @dataclass
@@ -186,6 +189,8 @@ def build(root: Path, selection: Selection = Selection(), out_dir: Path | None =
                     else not (out_dir / task[3]).exists()):
                 fresh[task[3]] = Outcome.from_state(record)
                 new_state[task[3]] = record
+                if record.get("skipped"):
+                    result.skipped.append(record["skipped"])
             else:
                 todo.append((task, fingerprint))
         if todo:
@@ -194,14 +199,8 @@ def build(root: Path, selection: Selection = Selection(), out_dir: Path | None =
         for task in tasks:
             if task[3] in fresh:
                 result.outcomes.append(fresh[task[3]])
-        seen = set()
-        for outcome in result.outcomes:
-            for check in outcome.results:
-                key = (check.check, check.document, check.locale, check.output, check.message,
-                       check.location)
-                if key not in seen:
-                    seen.add(key)
-                    result.checks.append(check)
+        result.checks = _distinct(check for outcome in result.outcomes
+                                  for check in outcome.results)
         known = {t[0] for t in plan(config, Selection())} | {"shared", "ui"}
         if any(p.stem not in known for p in (root / "locales").glob("**/*.po*")):
             from .i18n.translate import orphan_catalogs  # only then: it imports Babel
@@ -214,13 +213,55 @@ def build(root: Path, selection: Selection = Selection(), out_dir: Path | None =
             kept = {k: v for k, v in state.items() if k not in new_state and not
                     selection.everything}
             _write_if_changed(out_dir / STATE_FILE, dump_state({**kept, **new_state}))
-            data = report.to_json(root.name, selection.as_dict(), result.outcomes,
-                                  result.checks, result.skipped, result.removed,
-                                  translation_progress(config, tasks))
+            whole = _whole_build(config, result, kept)
+            data = report.to_json(root.name, selection.as_dict(), whole.outcomes,
+                                  whole.checks, whole.skipped, result.removed,
+                                  translation_progress(config, plan(config, Selection())),
+                                  organisation=config.organisation, run=_run_summary(result))
             _write_if_changed(out_dir / "report.json", data)
             _write_if_changed(out_dir / "report.html",
                               _report_page(out_dir, json.loads(data), config))
     return result
+
+
+def _whole_build(config: config_mod.Config, result: BuildResult, kept: dict) -> BuildResult:
+    """Every artifact `build/` knows of: this run's outcomes, and for the jobs outside this
+    run's selection their last recorded state (published, or withheld and why), in plan order.
+    A partial build's report then describes the whole folder, not just what it touched."""
+    ran = {outcome.filename: outcome for outcome in result.outcomes}
+    whole = BuildResult(skipped=list(result.skipped))
+    for task in plan(config, Selection()):
+        if task[3] in ran:
+            whole.outcomes.append(ran[task[3]])
+        elif task[3] in kept:
+            outcome = Outcome.from_state(kept[task[3]])
+            whole.outcomes.append(outcome)
+            if kept[task[3]].get("skipped"):
+                whole.skipped.append(kept[task[3]]["skipped"])
+    whole.checks = _distinct(check for outcome in whole.outcomes for check in outcome.results)
+    whole.checks += [c for c in result.checks if c not in whole.checks]  # e.g. orphan catalogs
+    return whole
+
+
+def _run_summary(result: BuildResult) -> dict:
+    """What this run did (the report's header says it apart from what build/ holds)."""
+    statuses = [outcome.status for outcome in result.outcomes]
+    return {"built": sum(1 for o in result.outcomes if o.status == "built"),
+            "reused": statuses.count("reused"),
+            "withheld": sum(1 for o in result.outcomes if not o.published),
+            "artifacts": len(result.outcomes)}
+
+
+def _distinct(checks) -> list[CheckResult]:
+    """Checks without repeats (a locale-wide problem is carried by each of its artifacts)."""
+    seen, out = set(), []
+    for check in checks:
+        key = (check.check, check.document, check.locale, check.output, check.message,
+               check.location)
+        if key not in seen:
+            seen.add(key)
+            out.append(check)
+    return out
 
 
 def _render(root, config, selection, todo, size, publish, allow_incomplete, jobs, out_dir,
@@ -243,10 +284,15 @@ def _render(root, config, selection, todo, size, publish, allow_incomplete, jobs
             if publish:
                 withdraw(out_dir / task[3])
             reason = "; ".join(dict.fromkeys(r.message for r in job.results if r.blocks))
-            result.skipped.append({"document": task[0], "locale": task[1], "output": task[2],
-                                   "path": task[3], "reason": reason[:300]})
-            fresh[task[3]] = Outcome(task[0], task[1], task[2], task[3], list(job.results),
-                                     False, status="WITHHELD: translation or glyph problems")
+            skipped = {"document": task[0], "locale": task[1], "output": task[2],
+                       "path": task[3], "reason": reason[:300]}
+            result.skipped.append(skipped)
+            outcome = Outcome(task[0], task[1], task[2], task[3], list(job.results), False,
+                              status="WITHHELD: translation or glyph problems")
+            fresh[task[3]] = outcome
+            if publish:  # remembered, so that a later partial build still reports it
+                new_state[task[3]] = {**_state_record(outcome, fingerprint, out_dir),
+                                      "skipped": skipped}
         else:
             renderable.append((task, fingerprint))
     workers.prepare(project, localized, size)

@@ -1,7 +1,8 @@
 """Results → `build/report.json` (the machine-readable record of a build).
 
 Schema (version 1):
-  {"version": 1, "project": str, "selection": {...},
+  {"version": 1, "project": str (folder name), "organisation": str, "selection": {...},
+   "run": {"artifacts", "built", "reused", "withheld"} (what this run did),
    "artifacts": [{"path", "document", "locale", "output", "published", "size", "pages",
                   "sha256", "withheld_because"}],
    "checks": [{"check", "document", "locale", "output", "severity", "passed", "message",
@@ -10,7 +11,9 @@ Schema (version 1):
    "removed": [path of an artifact withdrawn because its document or locale is gone],
    "translation": {locale: {"translated", "fuzzy", "untranslated", "obsolete", "percent"}},
    "summary": {"published", "withheld", "errors", "warnings"}}
-No timestamps: the same inputs give the same report.
+`artifacts`, `checks`, `skipped` and `summary` describe the whole build folder: a partial build
+(`--doc`, `--locale`, `--format`) updates the rows it built and keeps every other artifact's last
+recorded state. No timestamps: the same inputs give the same report.
 """
 
 from __future__ import annotations
@@ -21,14 +24,18 @@ from dataclasses import asdict
 
 def to_json(project: str, selection: dict, outcomes: list, checks: list,
             skipped: list | None = None, removed: list | None = None,
-            translation: dict | None = None) -> bytes:
-    """Serialise a build's outcomes and check results."""
+            translation: dict | None = None, *, organisation: str = "",
+            run: dict | None = None) -> bytes:
+    """Serialise the outcomes and check results of every artifact `build/` knows of; `run`
+    says what this run itself did."""
     artifacts = [outcome.record() for outcome in outcomes]
     failed = [c for c in checks if not c.passed]
     data = {
         "version": 1,
         "project": project,
+        "organisation": organisation,
         "selection": selection,
+        "run": run or {},
         "artifacts": artifacts,
         "checks": [asdict(check) for check in checks],
         "skipped": skipped or [],

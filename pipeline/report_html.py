@@ -104,8 +104,11 @@ def view(report: dict, thumbnails: dict[str, bytes], email_limit_kb: int = 500) 
                        f"{'was' if withheld == 1 else 'were'} withheld: fix the problems below "
                        "and build again." if withheld else "Errors were found: see the problems "
                        "below."}[kind]
+    run = report.get("run") or {}
     return {
-        "project": report.get("project", ""), "version": report.get("version"),
+        "project": report.get("organisation") or report.get("project", ""),
+        "version": report.get("version"),
+        "run": _run_text(run, published, withheld) if run else "",
         "verdict": {"kind": kind, "symbol": STATUS[kind][0], "text": verdict},
         "counts": [("Published", published),
                    ("Withheld", withheld), ("Skipped", len(skipped)), ("Errors", errors),
@@ -121,6 +124,17 @@ def view(report: dict, thumbnails: dict[str, bytes], email_limit_kb: int = 500) 
         "files": _files(artifacts, thumbnails, email_limit_kb),
         "email_limit_kb": email_limit_kb,
     }
+
+
+def _run_text(run: dict, published: int, withheld: int) -> str:
+    """What this build did, told apart from what the build folder holds."""
+    def n(count: int, word: str) -> str:
+        return f"{count} {word}"
+    did = (f"This build selected {n(run.get('artifacts', 0), 'outputs')}: "
+           f"{run.get('built', 0)} built, {run.get('reused', 0)} unchanged, "
+           f"{run.get('withheld', 0)} withheld.")
+    return (f"{did} The build folder holds {n(published, 'published')} and "
+            f"{n(withheld, 'withheld')} outputs.")
 
 
 def _ordered(values) -> list:

@@ -21,7 +21,13 @@ def test_second_build_reuses_everything_and_rewrites_nothing(project):
     assert second.exit_code == 0
     assert [c.message for c in second.checks] == [c.message for c in first.checks]
     after = {p: p.stat().st_mtime_ns for p in (project.root / "build").rglob("*") if p.is_file()}
-    assert after == stamps
+    reports = {p for p in stamps if p.name.startswith("report.")}
+    # The report says what each run did ("5 built" → "5 unchanged"); no artifact is touched.
+    assert {p: s for p, s in after.items() if p not in reports} == {
+        p: s for p, s in stamps.items() if p not in reports}
+    build(project.root, jobs=1)
+    again = {p: p.stat().st_mtime_ns for p in (project.root / "build").rglob("*") if p.is_file()}
+    assert again == after
 
 
 def test_editing_a_style_rebuilds_only_what_uses_it(project):
@@ -114,3 +120,34 @@ def test_a_changed_font_file_rebuilds(project):
         assert set(statuses(build(project.root, jobs=1)).values()) == {"built"}
     finally:
         os.utime(face, ns=(before.st_atime_ns, before.st_mtime_ns))
+
+
+def test_a_partial_build_reports_the_whole_build_folder(es_project):
+    """After a full build that withheld `es`, building one other document in `en` keeps every
+    artifact's last known state in the report: the withheld ones stay withheld, and why."""
+    from pipeline.report_html import view
+
+    root = es_project.root
+    shutil.copy(root / "source/sample.md", root / "source/other.md")
+    full = build(root, jobs=1)
+    assert full.exit_code == 1  # es is untranslated: withheld
+    partial = build(root, Selection(docs=("other",), locales=("en",)), jobs=1)
+    assert partial.exit_code == 0
+    assert {o.filename for o in partial.outcomes} == {
+        f"en/other{suffix}" for suffix in (".html", ".pdf", ".docx", "-handout.pdf",
+                                           "-handout-large.pdf")}
+    report = json.loads((root / "build/report.json").read_text("utf-8"))
+    paths = {a["path"]: a["published"] for a in report["artifacts"]}
+    assert len(paths) == 20
+    assert not any(published for path, published in paths.items() if path.startswith("es/"))
+    assert all(published for path, published in paths.items() if path.startswith("en/"))
+    assert report["summary"]["withheld"] == 10
+    assert report["run"] == {"artifacts": 5, "built": 0, "reused": 5, "withheld": 0}
+    assert {s["path"] for s in report["skipped"]} == {p for p in paths if p.startswith("es/")}
+    assert any(c["check"] == "translation" and not c["passed"] for c in report["checks"])
+    page = view(report, {})
+    assert page["verdict"]["kind"] == "fail" and "10 of 20" in page["verdict"]["text"]
+    assert page["project"] == "Test Clinic"
+    assert "5 outputs: 0 built, 5 unchanged" in page["run"]
+    html = (root / "build/report.html").read_text("utf-8")
+    assert "<title>Build report — Test Clinic catalog</title>" in html

@@ -77,14 +77,16 @@ def load(config: Config, locale: str, domains: list[str]) -> LocaleCatalogs:
             hint = (f"for `{locale}` write `\"Plural-Forms: {plural.plural_forms}\\n\"`"
                     if exc.code == "plural-forms" else exc.hint)
             loaded.problems.append(CheckResult(CHECK, "*", locale, "*", "error", False,
-                                               exc.message, str(exc.loc), hint))
+                                               f"`{domain}` catalog: {exc.message}",
+                                               str(exc.loc), hint))
             continue
         lines = getattr(catalog, "header_lines", {})
         declared = str(catalog.locale) if catalog.locale else None
         if declared != str(expected):
             loaded.problems.append(CheckResult(
                 CHECK, "*", locale, "*", "error", False,
-                f"the PO header declares Language `{declared}`, not `{locale}`",
+                f"`{domain}` catalog: the PO header declares Language `{declared}`, not "
+                f"`{locale}`",
                 f"{shown}:{lines.get('Language', 1)}",
                 f"set `\"Language: {locale}\\n\"` in the header of {shown}"))
         loaded.problems += _plural_results(catalog, locale, expected, shown, domain)

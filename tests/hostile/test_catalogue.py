@@ -389,7 +389,7 @@ def test_duplicate_msgid_names_both_lines(es, capsys):
     path.write_text(text + '\nmsgid "bullet one"\nmsgstr "otra viñeta"\n', "utf-8")
     second = path.read_text("utf-8").split("\n").index('msgid "bullet one"', first) + 1
     out = withheld(es, capsys)
-    assert (f"{PO}:{second}: error: [translation] sample es *: the message “bullet one” is in "
+    assert (f"{PO}:{second}: error: [translation] sample es *: `sample` catalog: the message “bullet one” is in "
             f"the catalog twice, at lines {first} and {second}") in out, out
 
 
@@ -498,7 +498,7 @@ def test_huge_po_file_is_refused_before_it_is_read(es, capsys):
     with path.open("ab") as handle:
         handle.truncate(catalogs.MAX_CATALOG_BYTES + 1)
     out = withheld(es, capsys)
-    assert f"{PO}: error: [translation] sample es *: the catalog is 16.0 MB, over the 16 MB " \
+    assert f"{PO}: error: [translation] sample es *: `sample` catalog: the catalog is 16.0 MB, over the 16 MB " \
            "limit" in out, out
 
 
@@ -527,7 +527,7 @@ def test_invalid_utf8_in_a_po_file_names_byte_and_line(es, capsys):
     path.write_bytes(data[:offset] + b"\xff" + data[offset + 1:])
     line = data[:offset].count(b"\n") + 1
     out = withheld(es, capsys)
-    assert f"{PO}:{line}: error: [translation] sample es *: invalid UTF-8 at byte {offset}" \
+    assert f"{PO}:{line}: error: [translation] sample es *: `sample` catalog: invalid UTF-8 at byte {offset}" \
         in out, out
 
 
