@@ -148,9 +148,7 @@ def load_project(root: Path, selection: Selection,
         babel_locale(locale)
     theme = theme_mod.load(config)
     tasks = plan(config, selection)
-    snippets = reader.read_snippets(config)
-    doc_ids = list(dict.fromkeys(task[0] for task in tasks))
-    documents = [reader.read_document(config, doc_id, snippets) for doc_id in doc_ids]
+    documents = reader.read_documents(config, list(dict.fromkeys(task[0] for task in tasks)))
     return Project(config, theme, documents, selection.locales or config.locales,
                    selection.formats or FORMATS)
 

@@ -145,8 +145,7 @@ def run_i18n(root: Path, args) -> int:
     from .i18n import stats, update
 
     config = config_mod.load(root)
-    documents = [reader.read_document(config, doc_id, reader.read_snippets(config))
-                 for doc_id in reader.document_ids(config)]
+    documents = reader.read_documents(config, reader.document_ids(config))
     if args.i18n_command == "stats":
         locales = args.locale or [l for l in config.locales if l != config.source_locale]
         found = stats.rows(config, locales, [d.id for d in documents] + ["shared", "ui"])

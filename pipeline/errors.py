@@ -54,3 +54,80 @@ class UsageError(PlainpressError):
 
     def __init__(self, message: str, hint: str | None = None):
         super().__init__(message, None, hint, code="usage")
+
+
+MAX_REPORTED = 50
+"""Source errors printed per run: enough to fix a batch of mistakes in one go, few enough that a
+file of garbage does not scroll the first real error away."""
+
+
+class SourceErrors(SourceError):
+    """Several source errors of one run, sorted by file and line, printed one per line.
+
+    Its own `loc`, `message` and `hint` are the first error's, for callers that show one."""
+
+    def __init__(self, errors: list[SourceError], total: int | None = None):
+        self.errors = sorted(errors, key=_place)
+        self.total = max(total or 0, len(self.errors))
+        first = self.errors[0]
+        super().__init__(first.loc, first.message, first.hint, code=first.code)
+
+    def __str__(self) -> str:
+        shown = self.errors[:MAX_REPORTED]
+        lines = [str(error) for error in shown]
+        if self.total > len(shown):
+            lines.append(f"… and {self.total - len(shown)} more errors not shown")
+        lines.append(f"plainpress: {self.total} errors in the sources; nothing was built")
+        return "\n".join(lines)
+
+
+def _place(error: PlainpressError) -> tuple:
+    loc = error.loc
+    return (loc.path, loc.line or 0, loc.column or 0) if loc else ("", 0, 0)
+
+
+class Problems:
+    """The source errors of one run, collected so that one run reports them all.
+
+    The reader adds an error and reads on; a file whose next line cannot be trusted (not
+    UTF-8, binary, front matter never closed) stops itself. At most `MAX_REPORTED` errors are
+    kept per file: a file of garbage cannot fill memory with errors.
+    """
+
+    def __init__(self) -> None:
+        self.errors: list[SourceError] = []
+        self.total = 0
+        self._per_file: dict[str, int] = {}
+        self._seen: set[tuple[str, str]] = set()
+
+    def add(self, error: SourceError) -> None:
+        """Keep `error` (or each error of a `SourceErrors`)."""
+        if isinstance(error, SourceErrors):
+            for one in error.errors:
+                self.add(one)
+            self.total += error.total - len(error.errors)
+            return
+        key = (str(error.loc), error.message)
+        if key in self._seen:  # the same mistake found twice on one line is one error
+            return
+        self._seen.add(key)
+        self.total += 1
+        path = error.loc.path if error.loc else ""
+        kept = self._per_file.get(path, 0)
+        if kept < MAX_REPORTED:
+            self._per_file[path] = kept + 1
+            self.errors.append(error)
+
+    def count(self, path: str) -> int:
+        """Errors found so far in `path`."""
+        return self._per_file.get(path, 0)
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    def raise_if_any(self) -> None:
+        """The one error as itself, several as `SourceErrors`."""
+        if self.total == 1:
+            raise self.errors[0]
+        if self.total:
+            raise SourceErrors(self.errors, self.total)

@@ -15,7 +15,7 @@ import re
 
 import yaml
 
-from .errors import SourceError
+from .errors import Problems, SourceError
 from .markdown import FORBIDDEN_CHARS, describe_char
 from .model import Field, Loc, Meta
 
@@ -88,34 +88,70 @@ def _plain_text(value: str, key: str, path: str, line: int) -> None:
                           hint="delete it; YAML escapes such as \\u202e are not allowed either")
 
 
-def parse(text: str, path: str) -> Meta:
-    """Validate the front matter (text between the `---` lines) of `path`."""
-    root = _compose(text, path)
+def parse(text: str, path: str, problems: Problems | None = None) -> Meta | None:
+    """Validate the front matter (text between the `---` lines) of `path`.
+
+    Every field is checked, each problem added to `problems`; the `Meta` is returned only when
+    there were none. Without a collector the errors are raised (one, or `SourceErrors`)."""
+    own = problems is None
+    problems = Problems() if own else problems
+    before = problems.total
+    meta = _parse(text, path, problems)
+    if own:
+        problems.raise_if_any()
+    return meta if problems.total == before else None
+
+
+def _parse(text: str, path: str, problems: Problems) -> Meta | None:
+    try:
+        root = _compose(text, path)
+    except SourceError as error:  # unparsable YAML: nothing below can be trusted
+        problems.add(error)
+        return None
     if root is None:
-        raise SourceError(Loc(path, 1), "the front matter is empty",
-                          hint=f"add the fields {', '.join(REQUIRED)}")
+        problems.add(SourceError(Loc(path, 1), "the front matter is empty",
+                                 hint=f"add the fields {', '.join(REQUIRED)}"))
+        return None
     if not isinstance(root, yaml.MappingNode):
-        raise SourceError(Loc(path, root.start_mark.line + 2),
-                          "the front matter must be a set of `key: value` fields")
+        problems.add(SourceError(Loc(path, root.start_mark.line + 2),
+                                 "the front matter must be a set of `key: value` fields"))
+        return None
     values: dict[str, tuple[yaml.Node, int]] = {}
+    suggested: set[str] = set()
     for key_node, value_node in root.value:
         line = key_node.start_mark.line + 2
         if not isinstance(key_node, yaml.ScalarNode):
-            raise SourceError(Loc(path, line), "a front-matter field name must be a word",
-                              hint=f"allowed fields: {', '.join(REQUIRED + OPTIONAL)}")
+            problems.add(SourceError(Loc(path, line), "a front-matter field name must be a word",
+                                     hint=f"allowed fields: {', '.join(REQUIRED + OPTIONAL)}"))
+            continue
         key = key_node.value
         if key in values:
-            raise SourceError(Loc(path, line), f"`{key}` is given twice")
+            problems.add(SourceError(Loc(path, line), f"`{key}` is given twice",
+                                     hint=f"keep one of the lines {values[key][1]} and {line}"))
+            continue
         if key not in REQUIRED + OPTIONAL:
             close = difflib.get_close_matches(key, REQUIRED + OPTIONAL, n=1)
             hint = (f"did you mean `{close[0]}`?" if close
                     else f"allowed fields: {', '.join(REQUIRED + OPTIONAL)}")
-            raise SourceError(Loc(path, line), f"unknown front-matter field `{key}`", hint=hint)
+            problems.add(SourceError(Loc(path, line), f"unknown front-matter field `{key}`",
+                                     hint=hint))
+            suggested.update(close)
+            continue
         values[key] = (value_node, line)
     for key in REQUIRED:
+        if key not in values and key not in suggested:  # a misspelt key is one error
+            problems.add(SourceError(Loc(path, 1), f"the front matter has no `{key}`",
+                                     hint=f"add a line `{key}: …` between the `---` lines"))
+
+    def checked(key: str, check):
+        """`check()`'s value, or None with its error recorded (and None for a missing key)."""
         if key not in values:
-            raise SourceError(Loc(path, 1), f"the front matter has no `{key}`",
-                              hint=f"add a line `{key}: …` between the `---` lines")
+            return None
+        try:
+            return check()
+        except SourceError as error:
+            problems.add(error)
+            return None
 
     def text_field(key: str) -> Field:
         node, line = values[key]
@@ -125,49 +161,57 @@ def parse(text: str, path: str) -> Meta:
         _plain_text(str(value), key, path, line)
         return Field(str(value).strip(), Loc(path, line))
 
-    node, reviewed_line = values["reviewed"]
-    reviewed = _scalar(node, "reviewed", path, reviewed_line)
+    title = checked("title", lambda: text_field("title"))
+    summary = checked("summary", lambda: text_field("summary"))
+    reviewed_by = checked("reviewed_by", lambda: text_field("reviewed_by"))
+    reviewed = checked("reviewed", lambda: _reviewed(*values["reviewed"], path))
+    url = checked("url", lambda: _url(text_field("url")))
+    keywords = checked("keywords", lambda: _keywords(*values["keywords"], path)) or ()
+    if None in (title, summary, reviewed_by, reviewed, url):
+        return None
+    return Meta(title=title, summary=summary, reviewed=reviewed,
+                reviewed_loc=Loc(path, values["reviewed"][1]), reviewed_by=reviewed_by,
+                url=url, keywords=keywords)
+
+
+def _reviewed(node: yaml.Node, line: int, path: str) -> tuple[int, int]:
+    """(year, month) of the `reviewed` field."""
+    reviewed = _scalar(node, "reviewed", path, line)
     if isinstance(reviewed, dt.date):
         year, month = reviewed.year, reviewed.month
     else:
         match = _REVIEWED.match(str(reviewed).strip())
         if not match or not 1 <= int(match.group(2)) <= 12:
-            raise SourceError(Loc(path, reviewed_line), f"`reviewed: {reviewed}` is not a month",
+            raise SourceError(Loc(path, line), f"`reviewed: {reviewed}` is not a month",
                               hint="write the review month as YYYY-MM, e.g. `reviewed: 2025-08`")
         year, month = int(match.group(1)), int(match.group(2))
         if match.group(3):
             try:
                 dt.date(year, month, int(match.group(3)))
             except ValueError:
-                raise SourceError(Loc(path, reviewed_line),
-                                  f"`reviewed: {reviewed}` is not a date",
+                raise SourceError(Loc(path, line), f"`reviewed: {reviewed}` is not a date",
                                   hint="write the review month as YYYY-MM, e.g. "
                                        "`reviewed: 2025-08`") from None
     if year < 1900:
-        raise SourceError(Loc(path, reviewed_line), f"`reviewed: {reviewed}` is not a plausible "
+        raise SourceError(Loc(path, line), f"`reviewed: {reviewed}` is not a plausible "
                           "review month", hint="write the month the text was last reviewed, "
                                                "e.g. `reviewed: 2025-08`")
+    return year, month
 
-    url = text_field("url")
+
+def _url(url: Field) -> Field:
     if not re.match(r"^https?://[^\s<>\"]+$", url.value):
         raise SourceError(url.loc, f"`url: {url.value}` is not a web address",
                           hint="give the full address of the online article, starting https://")
-    keywords: tuple[str, ...] = ()
-    if "keywords" in values:
-        node, line = values["keywords"]
-        if not isinstance(node, yaml.SequenceNode) or not all(
-                isinstance(item, yaml.ScalarNode) for item in node.value):
-            raise SourceError(Loc(path, line), "`keywords` must be a list of words",
-                              hint="write `keywords: [first, second]`")
-        keywords = tuple(str(item.value).strip() for item in node.value if str(item.value).strip())
-        for keyword in keywords:
-            _plain_text(keyword, "keywords", path, line)
-    return Meta(
-        title=text_field("title"),
-        summary=text_field("summary"),
-        reviewed=(year, month),
-        reviewed_loc=Loc(path, reviewed_line),
-        reviewed_by=text_field("reviewed_by"),
-        url=url,
-        keywords=keywords,
-    )
+    return url
+
+
+def _keywords(node: yaml.Node, line: int, path: str) -> tuple[str, ...]:
+    if not isinstance(node, yaml.SequenceNode) or not all(
+            isinstance(item, yaml.ScalarNode) for item in node.value):
+        raise SourceError(Loc(path, line), "`keywords` must be a list of words",
+                          hint="write `keywords: [first, second]`")
+    keywords = tuple(str(item.value).strip() for item in node.value if str(item.value).strip())
+    for keyword in keywords:
+        _plain_text(keyword, "keywords", path, line)
+    return keywords

@@ -25,7 +25,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
-from .errors import SourceError
+from .errors import Problems, SourceError
 from . import model as m
 
 CONTAINERS = ("handout", "key-points")
@@ -92,6 +92,14 @@ class Context:
     """Lines before the parsed text (front matter), added to `token.map`."""
     resolve_image: Callable[[str, m.Loc], str] | None = None
     """Checks an image path and returns it project-relative; None means images are refused."""
+    problems: Problems | None = None
+    """Where errors go so that parsing reads on (None: raise at the first, as for a msgstr)."""
+
+    def fail(self, error: SourceError) -> None:
+        """Record `error` and let the caller carry on, or raise it when nothing collects."""
+        if self.problems is None:
+            raise error
+        self.problems.add(error)
 
 
 def read_blocks(text: str, ctx: Context
@@ -114,12 +122,26 @@ def read_blocks(text: str, ctx: Context
             handouts.append((_loc(token, ctx), _children(tokens[pos + 1:end], ctx)))
             pos = end + 1
         elif token.type.startswith("container_"):
-            raise SourceError(_loc(token, ctx), "`::: key-points` belongs inside the handout",
-                              hint="move the key-points box inside the `:::: handout` container")
+            ctx.fail(SourceError(_loc(token, ctx), "`::: key-points` belongs inside the handout",
+                                 hint="move the key-points box inside the `:::: handout` "
+                                      "container"))
+            pos = _closing(tokens, pos) + 1
         else:
-            block, pos = _block(tokens, pos, ctx)
-            body.append(block)
+            block, pos = _guarded(tokens, pos, ctx)
+            if block is not None:
+                body.append(block)
     return tuple(body), handouts
+
+
+def _guarded(tokens: list[Token], pos: int, ctx: Context) -> tuple[m.Block | None, int]:
+    """`_block`, except that with a collector a bad block is recorded and skipped (None), so
+    that the blocks after it are still read and checked."""
+    try:
+        return _block(tokens, pos, ctx)
+    except SourceError as error:
+        ctx.fail(error)
+        end = _closing(tokens, pos) if tokens[pos].nesting == 1 else pos
+        return None, end + 1
 
 
 def _loc(token: Token, ctx: Context) -> m.Loc:
@@ -147,11 +169,14 @@ def _children(tokens: list[Token], ctx: Context) -> tuple[m.Block, ...]:
                 blocks.append(m.KeyPoints(_children(tokens[pos + 1:end], ctx), _loc(token, ctx)))
                 pos = end + 1
                 continue
-            raise SourceError(_loc(token, ctx), "a `:::` container cannot go here",
-                              hint="only `::: key-points` may sit inside the handout, and "
-                                   "nothing inside it; give the outer container more colons")
-        block, pos = _block(tokens, pos, ctx)
-        blocks.append(block)
+            ctx.fail(SourceError(_loc(token, ctx), "a `:::` container cannot go here",
+                                 hint="only `::: key-points` may sit inside the handout, and "
+                                      "nothing inside it; give the outer container more colons"))
+            pos = _closing(tokens, pos) + 1
+            continue
+        block, pos = _guarded(tokens, pos, ctx)
+        if block is not None:
+            blocks.append(block)
     return tuple(blocks)
 
 
@@ -256,10 +281,11 @@ def inlines_of(inline: Token, ctx: Context) -> tuple[m.Inline, ...]:
     """The inline children of an `inline` token as model inlines."""
     loc = _loc(inline, ctx)
     stack: list[tuple[str, list, str]] = [("root", [], "")]
+    html: list[str] = []
     for child in inline.children or []:
         kind = child.type
         if kind in ("text", "code_inline"):
-            _check_chars(child.content, loc)
+            _check_chars(child.content, loc, ctx)
         if kind == "text":
             stack[-1][1].append(m.Text(child.content))
         elif kind == "softbreak":
@@ -270,11 +296,17 @@ def inlines_of(inline: Token, ctx: Context) -> tuple[m.Inline, ...]:
             stack[-1][1].append(m.Code(child.content))
         elif kind in ("em_open", "strong_open", "link_open"):
             if len(stack) > MAX_INLINE_DEPTH:
-                raise SourceError(loc, "emphasis and links are nested too deeply here",
-                                  hint="use at most a few levels of *emphasis*, **strong** and "
-                                       "links inside each other")
+                ctx.fail(SourceError(loc, "emphasis and links are nested too deeply here",
+                                     hint="use at most a few levels of *emphasis*, **strong** "
+                                          "and links inside each other"))
+                return ()  # the rest of this block cannot be trusted to nest sanely
             if kind == "link_open":
-                stack.append(("link", [], check_link(str(child.attrs.get("href", "")), loc)))
+                try:
+                    url = check_link(str(child.attrs.get("href", "")), loc)
+                except SourceError as error:
+                    ctx.fail(error)
+                    url = ""
+                stack.append(("link", [], url))
             else:
                 stack.append((kind[:-5], [], ""))
         elif kind in ("em_close", "strong_close", "link_close"):
@@ -283,23 +315,26 @@ def inlines_of(inline: Token, ctx: Context) -> tuple[m.Inline, ...]:
                     "link": lambda: m.Link(url, tuple(items))}[name]()
             stack[-1][1].append(node)
         elif kind == "html_inline":
-            raise SourceError(loc, f"raw HTML `{child.content}` is not allowed in a source",
-                              hint="use Markdown: *emphasis*, **strong**, [text](https://…)")
+            html.append(child.content)  # reported once for the block, below
         elif kind == "image":
-            raise SourceError(loc, "an image must stand alone in its own paragraph",
-                              hint="put the ![alt](file) on a line of its own, with blank lines "
-                                   "around it")
+            ctx.fail(SourceError(loc, "an image must stand alone in its own paragraph",
+                                 hint="put the ![alt](file) on a line of its own, with blank "
+                                      "lines around it"))
         else:
-            raise SourceError(loc, f"unsupported inline Markdown ({kind})")
+            ctx.fail(SourceError(loc, f"unsupported inline Markdown ({kind})"))
+    if html:
+        tags = ", ".join(f"`{tag}`" for tag in dict.fromkeys(html))
+        ctx.fail(SourceError(loc, f"raw HTML {tags} is not allowed in a source",
+                             hint="use Markdown: *emphasis*, **strong**, [text](https://…)"))
     return _merge(tuple(stack[0][1]))
 
 
-def _check_chars(text: str, loc: m.Loc) -> None:
+def _check_chars(text: str, loc: m.Loc, ctx: Context) -> None:
     found = FORBIDDEN_CHARS.search(text)
     if found:
-        raise SourceError(loc, f"the text holds {describe_char(found.group())}",
-                          hint="delete it (it may be written as a character reference such as "
-                               "`&#x202E;`)")
+        ctx.fail(SourceError(loc, f"the text holds {describe_char(found.group())}",
+                             hint="delete it (it may be written as a character reference such "
+                                  "as `&#x202E;`)"))
 
 
 def _merge(inlines: tuple[m.Inline, ...]) -> tuple[m.Inline, ...]:

@@ -28,7 +28,8 @@ from pathlib import Path
 
 from . import frontmatter
 from .config import Config
-from .errors import SourceError
+from . import placeholders
+from .errors import MAX_REPORTED, Problems, SourceError
 from .markdown import BIDI_CONTROLS, FORBIDDEN_CHARS, Context, describe_char, read_blocks
 from .model import Document, Figure, Heading, KeyPoints, Loc, Snippet, BlockQuote, ListItem
 from .model import BulletList, OrderedList
@@ -52,8 +53,11 @@ def rel(config: Config, path: Path) -> str:
     return str(path)
 
 
-def read_text(path: Path, shown: str) -> str:
-    """Decode a UTF-8 text file (BOM and CRLF accepted); bad bytes name their line."""
+def read_text(path: Path, shown: str, problems: Problems | None = None) -> str:
+    """Decode a UTF-8 text file (BOM and CRLF accepted); bad bytes name their line.
+
+    A file that is too big, binary or not UTF-8 raises (nothing after it can be read). With a
+    collector, each forbidden character is recorded and blanked, so the rest is still read."""
     try:
         size = path.stat().st_size
         if size > MAX_SOURCE_BYTES:
@@ -79,24 +83,29 @@ def read_text(path: Path, shown: str) -> str:
         raise SourceError(Loc(shown, line), f"invalid UTF-8 at byte {exc.start}",
                           hint="save the file as UTF-8 in your editor") from exc
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    check_characters(text, shown)
-    return text
+    return check_characters(text, shown, problems)
 
 
-def check_characters(text: str, shown: str) -> None:
-    """Refuse control characters and the direction controls that can disguise text."""
-    found = FORBIDDEN_CHARS.search(text)
-    if found is None:
-        return
-    char = found.group()
-    line = text.count("\n", 0, found.start()) + 1
-    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
-    hint = ("delete it (it is invisible in most editors: move the cursor there and press "
-            "Delete); the outputs set the text direction from the locale"
-            if char in BIDI_CONTROLS else
-            "delete it; it often comes from copying out of a PDF or a terminal")
-    raise SourceError(Loc(shown, line, column), f"the file holds {describe_char(char)}",
-                      hint=hint)
+def check_characters(text: str, shown: str, problems: Problems | None = None) -> str:
+    """Refuse control characters and the direction controls that can disguise text: the first
+    raises; with a collector each is recorded (line and column) and the text is returned with
+    them blanked, so that the parser does not report them again."""
+    for found in FORBIDDEN_CHARS.finditer(text):
+        char = found.group()
+        line = text.count("\n", 0, found.start()) + 1
+        column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+        hint = ("delete it (it is invisible in most editors: move the cursor there and press "
+                "Delete); the outputs set the text direction from the locale"
+                if char in BIDI_CONTROLS else
+                "delete it; it often comes from copying out of a PDF or a terminal")
+        error = SourceError(Loc(shown, line, column), f"the file holds {describe_char(char)}",
+                            hint=hint)
+        if problems is None:
+            raise error
+        problems.add(error)
+        if problems.count(shown) >= MAX_REPORTED:
+            break
+    return FORBIDDEN_CHARS.sub(" ", text) if problems is not None else text
 
 
 def document_ids(config: Config) -> list[str]:
@@ -167,20 +176,23 @@ def _check_image(target: Path, src: str, loc: Loc) -> None:
                           hint="export the picture as PNG or JPEG")
 
 
-def _check_headings(blocks, path: str, first_level: int) -> None:
-    """Headings start at `first_level` and never skip a level (screen readers navigate by them)."""
+def _check_headings(blocks, first_level: int, problems: Problems) -> None:
+    """Headings start at `first_level` and never skip a level (screen readers navigate by them).
+    After a bad heading the next ones are judged from it, so one mistake is one error."""
     previous = first_level - 1
     for block in _walk(blocks):
         if not isinstance(block, Heading):
             continue
         if block.level < first_level:
-            raise SourceError(block.loc, f"a level-{block.level} heading is not allowed here",
-                              hint="the title comes from the front matter; start sections "
-                                   f"with {'#' * first_level}")
+            problems.add(SourceError(block.loc, f"a level-{block.level} heading is not allowed "
+                                     "here", hint="the title comes from the front matter; start "
+                                                  f"sections with {'#' * first_level}"))
+            previous = first_level - 1
+            continue
         if block.level > previous + 1:
-            raise SourceError(block.loc, f"heading level jumps from {max(previous, 1)} to "
-                              f"{block.level}",
-                              hint=f"use {'#' * (previous + 1)} here; do not skip levels")
+            problems.add(SourceError(block.loc, f"heading level jumps from {max(previous, 1)} "
+                                     f"to {block.level}",
+                                     hint=f"use {'#' * (previous + 1)} here; do not skip levels"))
         previous = block.level
 
 
@@ -204,8 +216,13 @@ def _inside_source(config: Config, path: Path, shown: str) -> None:
                           hint="replace the link with a copy of the file")
 
 
-def read_snippet(config: Config, name: str) -> Snippet:
-    """One approved block from `source/_shared/<name>.md`."""
+def read_snippet(config: Config, name: str, problems: Problems | None = None) -> Snippet | None:
+    """One approved block from `source/_shared/<name>.md` (None, with a collector, when it has
+    errors)."""
+    return _collecting(problems, lambda found: _read_snippet(config, name, found))
+
+
+def _read_snippet(config: Config, name: str, problems: Problems) -> Snippet | None:
     path = config.source_dir / "_shared" / f"{name}.md"
     shown = rel(config, path)
     if not path.is_file():
@@ -213,21 +230,47 @@ def read_snippet(config: Config, name: str) -> Snippet:
                           hint=f"create {shown} with the approved {name} text; every output "
                                "ends with it")
     _inside_source(config, path, shown)
-    text = read_text(path, shown)
-    body, handouts = read_blocks(text, Context(shown))
-    if handouts:
-        raise SourceError(handouts[0][0], "a shared block cannot hold a handout")
-    if not body:
-        raise SourceError(Loc(shown, 1), f"the shared {name} block is empty",
-                          hint=f"write the approved {name} text in it")
+    text = read_text(path, shown, problems)
+    body, handouts = read_blocks(text, Context(shown, problems=problems))
+    for handout_loc, _ in handouts:
+        problems.add(SourceError(handout_loc, "a shared block cannot hold a handout",
+                                 hint="write the handout in the document, not in source/_shared"))
+    if not body and not handouts:
+        problems.add(SourceError(Loc(shown, 1), f"the shared {name} block is empty",
+                                 hint=f"write the approved {name} text in it"))
     if any(isinstance(block, (Heading, Figure)) for block in _walk(body)):
-        raise SourceError(Loc(shown, 1), f"the shared {name} block may hold text and lists only")
+        problems.add(SourceError(Loc(shown, 1), f"the shared {name} block may hold text and "
+                                 "lists only", hint="remove its headings and images"))
     return Snippet(name, body, Loc(shown, 1))
 
 
-def read_document(config: Config, doc_id: str, snippets: dict[str, Snippet] | None = None
-                  ) -> Document:
-    """Read and validate `source/<doc_id>.md` into the source-locale `Document`."""
+def _collecting(problems: Problems | None, read):
+    """Run `read(problems)`: an error that stops the file is recorded; the result is None when
+    the file had any error. Without a collector of the caller's, the errors are raised."""
+    own = problems is None
+    found = Problems() if own else problems
+    before = found.total
+    try:
+        result = read(found)
+    except SourceError as error:  # the rest of the file cannot be read
+        found.add(error)
+        result = None
+    if own:
+        found.raise_if_any()
+    return result if found.total == before else None
+
+
+def read_document(config: Config, doc_id: str, snippets: dict[str, Snippet] | None = None,
+                  problems: Problems | None = None) -> Document | None:
+    """Read and validate `source/<doc_id>.md` into the source-locale `Document`.
+
+    Every error of the file is found, not just the first: with a `problems` collector they are
+    added to it (and None is returned); without, they are raised (`SourceErrors` for several)."""
+    return _collecting(problems, lambda found: _read_document(config, doc_id, snippets, found))
+
+
+def _read_document(config: Config, doc_id: str, snippets: dict[str, Snippet] | None,
+                   problems: Problems) -> Document | None:
     path = config.source_dir / f"{doc_id}.md"
     shown = rel(config, path)
     if not ID_PATTERN.match(doc_id):
@@ -238,31 +281,36 @@ def read_document(config: Config, doc_id: str, snippets: dict[str, Snippet] | No
         raise SourceError(Loc(shown), f"there is no document `{doc_id}`",
                           hint="check the id, or create it with `plainpress new " + doc_id + "`")
     _inside_source(config, path, shown)
-    text = read_text(path, shown)
+    text = read_text(path, shown, problems)
     if not text.strip():
         raise SourceError(Loc(shown, 1), "the file is empty",
                           hint="start from `plainpress new ID`, which writes a template")
     yaml_text, body_text, body_line = frontmatter.split(text, shown)
-    meta = frontmatter.parse(yaml_text, shown)
-    ctx = Context(shown, body_line - 1, _image_resolver(config, path))
+    meta = frontmatter.parse(yaml_text, shown, problems)
+    ctx = Context(shown, body_line - 1, _image_resolver(config, path), problems)
     body, handouts = read_blocks(body_text, ctx)
     if not handouts:
-        raise SourceError(Loc(shown, body_line), "the document has no `::: handout` container",
-                          hint="add the plain-language handout between a line `::: handout` "
-                               "and a closing line `:::`")
-    if len(handouts) > 1:
-        raise SourceError(handouts[1][0], "a second `::: handout` container",
-                          hint=f"a document has one handout; merge it with the one at line "
-                               f"{handouts[0][0].line}")
-    handout_loc, handout = handouts[0]
+        problems.add(SourceError(Loc(shown, body_line), "the document has no `::: handout` "
+                                 "container", hint="add the plain-language handout between a "
+                                 "line `::: handout` and a closing line `:::`"))
+    for extra, _ in handouts[1:]:
+        problems.add(SourceError(extra, "a second `::: handout` container",
+                                 hint=f"a document has one handout; merge it with the one at "
+                                      f"line {handouts[0][0].line}"))
+    handout_loc, handout = handouts[0] if handouts else (Loc(shown, body_line), ())
     if not body:
-        raise SourceError(Loc(shown, body_line), "the article body is empty",
-                          hint="write the full article outside the handout container")
-    if not handout:
-        raise SourceError(handout_loc, "the handout container is empty")
-    _check_headings(body, shown, 2)
-    _check_headings(handout, shown, 2)
-    snippets = snippets if snippets is not None else read_snippets(config)
+        problems.add(SourceError(Loc(shown, body_line), "the article body is empty",
+                                 hint="write the full article outside the handout container"))
+    if handouts and not handout:
+        problems.add(SourceError(handout_loc, "the handout container is empty",
+                                 hint="write the plain-language handout inside it"))
+    _check_headings(body, 2, problems)
+    _check_headings(handout, 2, problems)
+    for error in placeholders.find(config.styles_dir, meta, body + handout):
+        problems.add(error)
+    snippets = snippets if snippets is not None else read_snippets(config, problems)
+    if meta is None or not snippets:
+        return None
     return Document(
         id=doc_id, path=shown, meta=meta, body=body, handout=handout, handout_loc=handout_loc,
         contact=snippets["contact"], disclaimer=snippets["disclaimer"],
@@ -270,6 +318,22 @@ def read_document(config: Config, doc_id: str, snippets: dict[str, Snippet] | No
     )
 
 
-def read_snippets(config: Config) -> dict[str, Snippet]:
-    """Every shared block the outputs need."""
-    return {name: read_snippet(config, name) for name in SHARED}
+def read_snippets(config: Config, problems: Problems | None = None
+                  ) -> dict[str, Snippet] | None:
+    """Every shared block the outputs need (None, with a collector, when one has errors)."""
+    found = Problems() if problems is None else problems
+    before = found.total
+    snippets = {name: read_snippet(config, name, found) for name in SHARED}
+    if problems is None:
+        found.raise_if_any()
+    return snippets if found.total == before else None
+
+
+def read_documents(config: Config, doc_ids: list[str]) -> list[Document]:
+    """The documents `doc_ids` and the shared blocks, every error of every file reported at
+    once (`SourceErrors`, sorted by file and line), so that one run shows every mistake."""
+    problems = Problems()
+    snippets = read_snippets(config, problems)
+    documents = [read_document(config, doc_id, snippets or {}, problems) for doc_id in doc_ids]
+    problems.raise_if_any()
+    return documents

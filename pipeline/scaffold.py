@@ -1,4 +1,7 @@
-"""`plainpress new ID`: a new source document from `styles/templates/new-document.md`."""
+"""`plainpress new ID`: a new source document from `styles/templates/new-document.md`.
+
+The template marks the text an author must replace as `[[…]]`; the new source gets that text
+without the brackets, and the reader refuses it until it is replaced (`placeholders`)."""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 from .errors import UsageError
+from .placeholders import unmark
 from .reader import ID_PATTERN
 
 
@@ -18,7 +22,7 @@ def new_document(root: Path, doc_id: str, today: dt.date | None = None) -> Path:
     if target.exists():
         raise UsageError(f"source/{doc_id}.md already exists", hint="pick another id")
     today = today or dt.date.today()
-    template = (root / "styles" / "templates" / "new-document.md").read_text("utf-8")
+    template = unmark((root / "styles" / "templates" / "new-document.md").read_text("utf-8"))
     title = doc_id.replace("-", " ").capitalize()
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(template.format(title=title, id=doc_id, year=f"{today.year:04d}",

@@ -48,6 +48,26 @@ def test_bad_input_exits_2_with_file_and_line_and_no_traceback(project):
     assert not (project.root / "build/en").exists()
 
 
+def test_every_source_error_of_a_run_is_printed_sorted_by_file_and_line(project, capsys):
+    """Item 12.6: four mistakes are one run, in `build` and in `check`, not four."""
+    text = project.read("source/sample.md")
+    for old, new in (("reviewed:", "reviwed:"), ("Intro paragraph with", "Intro <b>x</b> with"),
+                     ("### A subsection", "#### A subsection"),
+                     ("images/square.png", "images/nothere.png")):
+        text = text.replace(old, new, 1)
+    project.write("source/aaa.md", project.read("source/sample.md").replace(
+        "title: Sample Topic", "title: [broken"))
+    project.write("source/sample.md", text)
+    for command in ("build", "check"):
+        assert run(project, command) == 2
+        err = capsys.readouterr().err.splitlines()
+        assert [line.split(": error:")[0] for line in err[:-1]] == [
+            "source/aaa.md:3:8", *[f"source/sample.md:{n}" for n in (4, 9, 19, 26)]], err
+        assert err[-1] == "plainpress: 5 errors in the sources; nothing was built"
+        assert not any("Traceback" in line for line in err)
+    assert not (project.root / "build/en").exists()
+
+
 def test_debug_shows_traceback(project):
     project.write("source/sample.md", "")
     proc = subprocess.run([sys.executable, "-m", "pipeline.cli", "--debug", "-C",
@@ -90,12 +110,70 @@ def test_check_reports_corrupt_artifact(project, capsys):
 
 
 def test_new_document_builds_without_code_change(project, capsys):
-    new_document(project.root, "knee-pain")
-    assert run(project, "build", "--doc", "knee-pain") == 0
+    path = new_document(project.root, "knee-pain")
+    assert run(project, "build", "--doc", "knee-pain") == 2  # the template's placeholders
+    capsys.readouterr()
+    text = path.read_text("utf-8")
+    for old, new in PLACEHOLDERS.items():
+        text = text.replace(old, new)
+    path.write_text(text, "utf-8")
+    assert run(project, "build", "--doc", "knee-pain") == 0, capsys.readouterr()
     assert (project.root / "build/en/knee-pain.pdf").is_file()
     assert run(project, "new", "knee-pain") == 2
     assert "already exists" in capsys.readouterr().err
     assert run(project, "new", "../escape") == 2
+
+
+PLACEHOLDERS = {
+    "One plain sentence that says what this page is about.": "What knee pain is and what helps.",
+    "Your clinical team": "Test Review Team",
+    "https://example.org/education/knee-pain": "https://clinic.example/knee-pain",
+    "Write the full article here. Use short sentences and everyday words. Explain each "
+    "medical word\nthe first time you use it.": "Knee pain is common. Rest helps.",
+    "One thing that can help.": "Rest.", "Another thing that can help.": "Ice.",
+    "Write the plain-language handout here. Keep sentences short.": "Knee pain is common.",
+    "The first thing to remember.": "Rest your knee.",
+    "The second thing to remember.": "Call us if it swells.",
+}
+
+
+def test_template_placeholders_are_errors_with_their_lines(project, capsys):
+    """Item 12.8: what `plainpress new` wrote as an example must not be published."""
+    path = new_document(project.root, "knee-pain")
+    text = path.read_text("utf-8")
+    assert "[[" not in text and "]]" not in text
+    lines = text.splitlines()
+    assert run(project, "build", "--doc", "knee-pain") == 2
+    err = capsys.readouterr().err.splitlines()
+    placeholder = [line for line in err if "placeholder" in line]
+    expected = sorted({next(i for i, line in enumerate(lines, 1) if old.split("\n")[0] in line)
+                       for old in PLACEHOLDERS})
+    assert [int(line.split(":")[1]) for line in placeholder] == expected, err
+    assert all(line.startswith("source/knee-pain.md:") and "replace the placeholder" in line
+               for line in placeholder)
+    assert not (project.root / "build/en/knee-pain.pdf").exists()
+    # Replacing part of them leaves exactly the others as errors; the reusable template
+    # headings and questions ("What is it?") are not placeholders.
+    path.write_text(text.replace("Your clinical team", "Test Review Team"), "utf-8")
+    assert run(project, "check", "--doc", "knee-pain") == 2
+    err = capsys.readouterr().err
+    assert "Your clinical team" not in err and err.count("placeholder text") == len(expected) - 1
+    assert "What is it?" not in err and "What does this mean" not in err
+
+
+def test_a_template_in_another_language_marks_its_own_placeholders(project, capsys):
+    """Detection reads the templates' `[[…]]` marks, not a list of English sentences."""
+    template = project.root / "styles/templates/new-document.md"
+    template.write_text(template.read_text("utf-8").replace(
+        "[[One plain sentence that says what this page is about.]]",
+        "[[Una frase sencilla que dice de qué trata la página.]]"), "utf-8")
+    new_document(project.root, "rodilla")
+    assert run(project, "build", "--doc", "rodilla") == 2
+    err = capsys.readouterr().err
+    assert "source/rodilla.md:3: error: placeholder text from styles/templates/" \
+           "new-document.md: “Una frase sencilla que dice de qué trata la página.”" in err
+    # The sample project never used the template: it builds clean.
+    assert run(project, "check", "--doc", "sample") in (0, 1)
 
 
 def test_character_without_a_glyph_is_an_error_with_its_line(project, capsys):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from pipeline import config, model as m, reader
-from pipeline.errors import SourceError
+from pipeline.errors import MAX_REPORTED, SourceError, SourceErrors
+
+from conftest import SAMPLE
 
 
 def read(project, doc_id="sample"):
@@ -136,3 +138,76 @@ def test_yaml_aliases_and_tags_are_refused(project):
     with pytest.raises(SourceError) as caught:
         read(project)
     assert caught.value.loc.line == 2
+
+
+# ----------------------------------------------------------------------------- every error at once
+
+MISTAKES = [  # (replace this, with that): four mistakes an author makes in one sitting
+    ("reviewed:", "reviwed:"),                                       # line 4
+    ("Intro paragraph with", "Intro <b>bold</b> with"),              # line 9
+    ("bullet two", "bullet [two](javascript:alert(1))"),             # line 14
+    ("### A subsection", "#### A subsection"),                       # line 19
+    ("images/square.png", "images/nothere.png"),                     # line 26
+]
+
+
+def with_mistakes(project) -> None:
+    text = project.read("source/sample.md")
+    for old, new in MISTAKES:
+        assert old in text
+        text = text.replace(old, new, 1)
+    project.write("source/sample.md", text)
+
+
+def test_every_error_of_a_file_is_reported_in_line_order(project):
+    with_mistakes(project)
+    with pytest.raises(SourceErrors) as caught:
+        read(project)
+    errors = caught.value.errors
+    assert [(e.loc.path, e.loc.line) for e in errors] == [
+        ("source/sample.md", line) for line in (4, 9, 14, 19, 26)], str(caught.value)
+    assert "did you mean `reviewed`" in errors[0].hint
+    assert "`<b>`, `</b>`" in errors[1].message  # one error naming both tags
+    assert "javascript:" in errors[2].message
+    assert "jumps from 2 to 4" in errors[3].message
+    assert "does not exist" in errors[4].message
+    assert isinstance(caught.value, SourceError) and caught.value.loc == errors[0].loc
+
+
+def test_errors_of_every_file_are_collected_and_a_broken_file_stops_only_itself(project):
+    with_mistakes(project)
+    project.write("source/other.md", b"---\ntitle: x\n\xff\xfe\n")
+    project.write("source/third.md", SAMPLE.replace("url: https://example.org/sample",
+                                                    "url: example.org"))
+    project.write("source/_shared/contact.md", "Call <i>us</i>.\n")
+    cfg = config.load(project.root)
+    with pytest.raises(SourceErrors) as caught:
+        reader.read_documents(cfg, reader.document_ids(cfg))
+    places = [(e.loc.path, e.loc.line) for e in caught.value.errors]
+    assert places == [("source/_shared/contact.md", 1), ("source/other.md", 3),
+                      *[("source/sample.md", n) for n in (4, 9, 14, 19, 26)],
+                      ("source/third.md", 6)], str(caught.value)
+    assert "invalid UTF-8" in caught.value.errors[1].message
+
+
+def test_forbidden_characters_are_each_reported_once(project):
+    text = project.read("source/sample.md")
+    project.write("source/sample.md", text.replace("bullet one", "bullet\u202e one").replace(
+        "step two", "step\x07 two"))
+    with pytest.raises(SourceErrors) as caught:
+        read(project)
+    assert [(e.loc.line, e.loc.column) for e in caught.value.errors] == [(13, 9), (17, 8)]
+
+
+def test_a_file_of_garbage_reports_a_capped_number(project):
+    text = project.read("source/sample.md")
+    project.write("source/sample.md", text.replace(
+        "Intro paragraph", "".join(f"<p>{n}</p>\n\n" for n in range(300)) + "Intro paragraph"))
+    with pytest.raises(SourceErrors) as caught:
+        read(project)
+    printed = str(caught.value).splitlines()
+    assert len(caught.value.errors) == MAX_REPORTED and caught.value.total > MAX_REPORTED
+    assert printed[MAX_REPORTED] == f"… and {caught.value.total - MAX_REPORTED} more errors " \
+                                    "not shown"
+    assert printed[-1] == f"plainpress: {caught.value.total} errors in the sources; nothing " \
+                          "was built"
