@@ -28,6 +28,7 @@ from .pseudo import pseudo_text
 from .units import Unit, rebuild
 
 CHECK = "translation"
+NO_CATALOG = "no catalog for"
 MARKDOWN_KINDS = {"heading", "paragraph", "list item", "table header", "table cell"}
 """Unit kinds whose text is inline Markdown (the others are plain text)."""
 
@@ -161,8 +162,10 @@ def _lookup(loaded: LocaleCatalogs, domain: str, msgid: str, context: str | None
 
     if catalog is None:
         if domain not in loaded.broken:  # a broken file is already one error of its own
-            problem("no catalog for this message", None,
-                    "run `make locales` to create the PO file")
+            results.append(CheckResult(CHECK, doc_id, locale, "*", "error", False,
+                                       f"{NO_CATALOG} `{domain}` in `{locale}`: {shown} does "
+                                       "not exist", shown, "run `make locales` to create it, "
+                                       "then translate it", {"message": [context, msgid]}))
         return None
     message = catalog.get(msgid, context)
     if message is None:
@@ -183,6 +186,28 @@ def _lookup(loaded: LocaleCatalogs, domain: str, msgid: str, context: str | None
     return None if errors else message.string
 
 
+def one_per_catalog(results: list[CheckResult]) -> list[CheckResult]:
+    """A missing PO file is one error per domain × locale (with the number of messages it
+    would hold), not one per message: a new document's first build says what to do once."""
+    out: list[CheckResult] = []
+    first: dict[tuple, tuple[int, set]] = {}
+    for result in results:
+        if not result.message.startswith(NO_CATALOG) or "message" not in result.metrics:
+            out.append(result)
+            continue
+        key = (result.document, result.locale, result.location)
+        if key not in first:
+            first[key] = (len(out), set())
+            out.append(result)
+        first[key][1].add(tuple(result.metrics["message"]))
+    for index, messages in first.values():
+        count = len(messages)
+        out[index] = replace(out[index], metrics={"messages": count},
+                             message=f"{out[index].message} ({count} message"
+                                     f"{'s' if count != 1 else ''} to translate)")
+    return out
+
+
 def translate(doc: Document, loaded: LocaleCatalogs, allow_incomplete: bool = False
               ) -> tuple[Document, list[CheckResult]]:
     """The Document in `loaded.locale`, and the translation results that concern it."""
@@ -193,6 +218,7 @@ def translate(doc: Document, loaded: LocaleCatalogs, allow_incomplete: bool = Fa
                        results)
 
     localized = rebuild(doc, text_for)
+    results = one_per_catalog(results)
     blocked = any(r.blocks for r in results)
     if blocked and allow_incomplete:
         localized = replace(localized, draft=True)
@@ -206,4 +232,4 @@ def labels(loaded: LocaleCatalogs, used: list[str]) -> tuple[Labels, list[CheckR
     for text in used:
         translated = _lookup(loaded, "ui", text, None, "label", "*", results, ui=True)
         table[text] = translated if translated is not None else text
-    return Labels(lambda text: table.get(text, text)), results
+    return Labels(lambda text: table.get(text, text)), one_per_catalog(results)

@@ -10,6 +10,7 @@ from pipeline import config, reader
 from pipeline.cli import main
 from pipeline.i18n import qa
 from pipeline.i18n.translate import load, translate
+from pipeline.i18n.units import units
 from conftest import cldr_plural_forms, set_plural_forms, translate_all
 
 
@@ -138,3 +139,23 @@ def test_ui_placeholders_checked():
 def test_arabic_digits_count_as_the_same_numbers():
     errors, _ = qa.check("about 50% of people", "حوالي ٥٠٪ من الناس", "ar.po", script="arabic")
     assert errors == []
+
+
+def test_a_new_document_without_catalogs_is_one_line_per_locale(es_project, capsys):
+    """Item 12.8: a document added after the last `make locales` has no PO file in `es`: one
+    error says so (and what to run), not one per message."""
+    translate_all(es_project, "es")
+    es_project.write("source/knee.md", es_project.read("source/sample.md").replace(
+        "Sample Topic", "Knee Topic"))
+    assert build(es_project, "--doc", "knee", "--format", "html") == 1
+    out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if "no catalog" in line]
+    doc = reader.read_document(config.load(es_project.root), "knee")
+    count = len({(u.context, u.msgid) for u in units(doc) if u.domain == "knee"})
+    assert count > 10
+    assert lines == ["locales/es/LC_MESSAGES/knee.po: error: [translation] knee es *: no catalog "
+                     "for `knee` in `es`: locales/es/LC_MESSAGES/knee.po does not exist "
+                     f"({count} messages to translate) (hint: run `make locales` to create it, "
+                     "then translate it)"], out
+    assert "[translation]" not in out.replace(lines[0], "")
+    assert (es_project.root / "build/en/knee.html").is_file()
