@@ -95,23 +95,25 @@ def view(report: dict, thumbnails: dict[str, bytes], email_limit_kb: int = 500) 
             grid.append({"document": doc, "rows": rows})
     errors = sum(1 for c in problems if c.get("severity") == "error")
     warnings = sum(1 for c in problems if c.get("severity") == "warning")
-    withheld = sum(1 for a in artifacts if not a.get("published"))
-    published = len(artifacts) - withheld
-    kind = "fail" if errors or withheld else "warn" if warnings or skipped else "pass"
+    counted = _count(artifacts, by_skip)
+    published, withheld, skips = counted["published"], counted["withheld"], counted["skipped"]
+    total = published + withheld + skips
+    kind = "fail" if errors or withheld else "warn" if warnings or skips else "pass"
+    held = withheld + skips
     verdict = {"pass": "Everything was published and every check passed.",
                "warn": "Everything built was published; see the warnings and skipped jobs below.",
-               "fail": f"{withheld} of {len(artifacts)} outputs "
-                       f"{'was' if withheld == 1 else 'were'} withheld: fix the problems below "
-                       "and build again." if withheld else "Errors were found: see the problems "
-                       "below."}[kind]
+               "fail": f"{held} of {total} outputs {'was' if held == 1 else 'were'} not "
+                       f"published ({withheld} withheld by a check, {skips} skipped): fix the "
+                       "problems below and build again." if held else "Errors were found: see "
+                       "the problems below."}[kind]
     run = report.get("run") or {}
     return {
         "project": report.get("organisation") or report.get("project", ""),
         "version": report.get("version"),
-        "run": _run_text(run, published, withheld) if run else "",
+        "run": _run_text(run, published, withheld, skips) if run else "",
         "verdict": {"kind": kind, "symbol": STATUS[kind][0], "text": verdict},
         "counts": [("Published", published),
-                   ("Withheld", withheld), ("Skipped", len(skipped)), ("Errors", errors),
+                   ("Withheld", withheld), ("Skipped", skips), ("Errors", errors),
                    ("Warnings", warnings)],
         "outputs": [{"id": o, "label": OUTPUT_LABELS.get(o, o)} for o in outputs],
         "grid": grid, "status": STATUS,
@@ -121,20 +123,40 @@ def view(report: dict, thumbnails: dict[str, bytes], email_limit_kb: int = 500) 
         "problems": _problems(problems), "problem_count": len(problems),
         "skipped": [{**s, "locale": _locale(s.get("locale", ""))} for s in skipped],
         "removed": list(report.get("removed") or []),
-        "files": _files(artifacts, thumbnails, email_limit_kb),
+        "files": _files(artifacts, thumbnails, email_limit_kb, by_skip),
         "email_limit_kb": email_limit_kb,
     }
 
 
-def _run_text(run: dict, published: int, withheld: int) -> str:
+def _run_text(run: dict, published: int, withheld: int, skipped: int = 0) -> str:
     """What this build did, told apart from what the build folder holds."""
     def n(count: int, word: str) -> str:
         return f"{count} {word}"
     did = (f"This build selected {n(run.get('artifacts', 0), 'outputs')}: "
            f"{run.get('built', 0)} built, {run.get('reused', 0)} unchanged, "
            f"{run.get('withheld', 0)} withheld.")
-    return (f"{did} The build folder holds {n(published, 'published')} and "
-            f"{n(withheld, 'withheld')} outputs.")
+    held = f"{n(published, 'published')} and {n(withheld, 'withheld')}" if not skipped else (
+        f"{n(published, 'published')}, {n(withheld, 'withheld')} and {n(skipped, 'skipped')}")
+    return f"{did} The build folder holds {held} outputs."
+
+
+def _key(record: dict) -> tuple:
+    return (record.get("document"), record.get("locale"), record.get("output"))
+
+
+def _count(artifacts: list[dict], by_skip: dict) -> dict[str, int]:
+    """Each job counted once: published, withheld (rendered, failed a check) or skipped (not
+    rendered, e.g. its translation is incomplete). A build lists a skipped job among the
+    artifacts too (unpublished): it is counted as skipped, not also as withheld."""
+    counts = {"published": 0, "withheld": 0, "skipped": 0}
+    jobs = {_key(a): a for a in artifacts}
+    for key in by_skip:
+        jobs.setdefault(key, {"published": False})
+    for key, record in jobs.items():
+        kind = ("skipped" if key in by_skip and not record.get("published") else
+                "published" if record.get("published") else "withheld")
+        counts[kind] += 1
+    return counts
 
 
 def _ordered(values) -> list:
@@ -167,7 +189,7 @@ def _cell(doc, locale, output, by_artifact, by_skip, checks) -> dict:
     artifact = by_artifact.get((doc, locale, output))
     skip = by_skip.get((doc, locale, output))
     errors = sum(1 for c in failed if c.get("severity") == "error")
-    if artifact is None:
+    if artifact is None or (skip and not artifact.get("published")):
         kind = "skipped" if skip else "none"
     elif not artifact.get("published") or errors:
         kind = "fail"
@@ -246,10 +268,14 @@ def _problems(failed: list[dict]) -> list[dict]:
     return out
 
 
-def _files(artifacts: list[dict], thumbnails: dict[str, bytes], limit_kb: int) -> list[dict]:
-    """One card per artifact: first-page thumbnail (PDFs), size against the email limit."""
+def _files(artifacts: list[dict], thumbnails: dict[str, bytes], limit_kb: int,
+           by_skip: dict | None = None) -> list[dict]:
+    """One card per artifact: first-page thumbnail (PDFs), size against the email limit.
+    A skipped job was never rendered: it has no file to show."""
     out = []
     for a in artifacts:
+        if _key(a) in (by_skip or {}) and not a.get("published"):
+            continue
         png = thumbnails.get(a["path"], b"")
         size_kb = (a.get("size") or 0) / 1024
         pdf = a.get("output") in PDF_OUTPUTS

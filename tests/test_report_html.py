@@ -140,7 +140,8 @@ def test_grid_has_header_cells_with_scope_and_status_in_words(report):
     assert text(ar_handout).startswith("– Skipped") and "translation incomplete" in text(
         ar_handout)
     verdict = tree.xpath("//p[contains(@class, 'verdict')]")[0]
-    assert "2 of 5 outputs were withheld" in text(verdict)
+    assert "3 of 6 outputs were not published (2 withheld by a check, 1 skipped)" in text(
+        verdict)
 
 
 def test_every_problem_with_location_and_fix(report):
@@ -268,3 +269,23 @@ def grid_cell_for(tree, doc, locale_code, column):
     heads = [text(th) for th in table.xpath("./thead/tr/th")]
     row = table.xpath(f'./tbody/tr[th/span[@class="code"]="{locale_code}"]')[0]
     return row.xpath("./td")[heads.index(column) - 1]
+
+
+def test_a_skipped_job_is_counted_once_not_also_as_withheld(es_project):
+    """Item 12.10: a real build lists a job held back by its translation both among the
+    artifacts (unpublished) and the skipped jobs; the page counts it once, as skipped."""
+    from pipeline.build import Selection, build
+
+    out = es_project.root / "build"
+    result = build(es_project.root, Selection(formats=("html", "pdf")), out)
+    report = json.loads((out / "report.json").read_text("utf-8"))
+    assert len(report["skipped"]) == 2 and len(report["artifacts"]) == 4  # the double listing
+    tree = lxml.html.document_fromstring((out / "report.html").read_bytes())
+    counts = {text(li.xpath("./span[@class='what']")[0]): int(text(
+        li.xpath("./span[@class='number']")[0])) for li in tree.xpath("//ul[@class='counts']/li")}
+    assert (counts["Published"], counts["Withheld"], counts["Skipped"]) == (2, 0, 2), counts
+    assert counts["Published"] + counts["Withheld"] + counts["Skipped"] == len(result.outcomes)
+    assert text(grid_cell_for(tree, "sample", "es", "PDF article")).startswith("– Skipped")
+    assert not tree.xpath("//ul[@class='files']//p[@class='name'][contains(., 'es/')]")
+    assert "2 of 4 outputs were not published (0 withheld by a check, 2 skipped)" in text(
+        tree.xpath("//p[contains(@class, 'verdict')]")[0])
