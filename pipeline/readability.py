@@ -16,6 +16,13 @@ textstat's Szigriszt-Pazos is 206.84 − 62.3·syllables/words − words/sentenc
 formula has 206.835: the 0.005 difference is below the rounding we report. textstat ignores
 "sentences" of two words or fewer when counting sentences, which raises words per sentence a
 little for texts with very short headings: the gate is stricter, not looser, for it.
+
+The hardest sentences are ranked by what each adds to the score: the change in the formula's
+figure, from this text's word, syllable and sentence totals, if that sentence were removed.
+A short heading scores high on its own ("Medicines." is one three-syllable word) but barely
+moves the text's grade; a long sentence of long words moves it most, and rewriting it is what
+lowers the score. The caller says which units are rankable (headings, the title and table
+headers are not: they are labels, not prose) and where each came from in the source.
 """
 
 from __future__ import annotations
@@ -37,6 +44,24 @@ class Sentence:
     difficulty: float
     """The language's formula applied to this sentence alone (higher = harder)."""
     long_words: tuple[str, ...]
+    adds: float = 0.0
+    """How much harder the whole text is for this sentence, in the score's unit: grade points
+    it adds (English), INFLESZ points it takes away (Spanish). Removing it would improve the
+    score by this much."""
+    location: str | None = None
+    """`file:line` of the source text the sentence comes from, when known."""
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a unit of text came from, as the caller knows it."""
+
+    rankable: bool = True
+    """False for headings, the title, table headers and labels: counted, never ranked."""
+    location: str | None = None
+    """`file:line` of the unit's first line."""
+    source: str = ""
+    """The unit's text as written there (with its line breaks), to find a sentence's line."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,24 +139,46 @@ def language(lang: str) -> str:
 
 def sentences(units: list[str]) -> list[str]:
     """Each unit (heading, paragraph, list item) split into sentences, each with an end mark."""
+    return [text for text, _ in _split(units)]
+
+
+def _split(units: list[str]) -> list[tuple[str, int]]:
+    """(sentence, index of its unit) in reading order."""
     out = []
-    for unit in units:
+    for index, unit in enumerate(units):
         unit = " ".join(unit.split())
         for piece in SENTENCE_END.split(unit):
             piece = piece.strip()
             if piece:
-                out.append(piece if piece[-1] in ".!?:;" else piece + ".")
+                out.append((piece if piece[-1] in ".!?:;" else piece + ".", index))
     return out
+
+
+def _line_of(sentence: str, origin: Origin) -> str | None:
+    """`file:line` of the sentence inside its unit's source (a paragraph may span lines)."""
+    if not origin.location:
+        return None
+    path, _, line = origin.location.rpartition(":")
+    words = _words(sentence)[:4]
+    if not path or not line.isdigit() or not words or not origin.source:
+        return origin.location
+    found = re.search(r"[\W_]+".join(re.escape(word) for word in words), origin.source)
+    if not found:
+        return origin.location
+    return f"{path}:{int(line) + origin.source.count(chr(10), 0, found.start())}"
 
 
 def _words(text: str) -> list[str]:
     return re.findall(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", text)
 
 
-def measure(units: list[str], lang: str, hardest: int = 5) -> Reading:
-    """The reading level of `units` in `lang`, with the `hardest` sentences explained."""
+def measure(units: list[str], lang: str, hardest: int = 5,
+            origins: list[Origin] | None = None) -> Reading:
+    """The reading level of `units` in `lang`, with the `hardest` sentences explained: those
+    that add most to the score, among the units `origins` marks rankable (all by default)."""
     code = language(lang)
-    found = sentences(units)
+    split = _split(units)
+    found = [text for text, _ in split]
     words = [w for s in found for w in _words(s)]
     stats = {"sentences": len(found), "words": len(words),
              "words_per_sentence": round(len(words) / len(found), 1) if found else 0.0,
@@ -145,18 +192,35 @@ def measure(units: list[str], lang: str, hardest: int = 5) -> Reading:
     stats["syllables_per_word"] = round(syllables / len(words), 2)
     long_from = 3 if code == "en" else 4
 
+    def formula(words_: float, sentences_: float, syllables_: float) -> float:
+        """The language's figure, oriented so that higher means harder."""
+        if code == "en":
+            return 0.39 * words_ / sentences_ + 11.8 * syllables_ / words_ - 15.59
+        return -(206.835 - 62.3 * syllables_ / words_ - words_ / sentences_)
+
     def sentence(text_: str) -> Sentence:
         ws = _words(text_)
         syl = [counts.count_syllables(w, code) for w in ws] or [0]
         n = max(len(ws), 1)
-        if code == "en":
-            score = 0.39 * n + 11.8 * sum(syl) / n - 15.59
-        else:  # Szigriszt-Pazos of one sentence, negated so that higher means harder
-            score = -(206.835 - 62.3 * sum(syl) / n - n)
         long = tuple(dict.fromkeys(w for w, s in zip(ws, syl) if s >= long_from))
-        return Sentence(text_, len(ws), sum(syl), round(score, 1), long)
+        return Sentence(text_, len(ws), sum(syl), round(formula(n, 1, sum(syl)), 1), long)
 
-    ranked = sorted((sentence(s) for s in found), key=lambda s: -s.difficulty)[:hardest]
+    scored = [sentence(text_) for text_ in found]
+    total_words = sum(s.words for s in scored)
+    total_syllables = sum(s.syllables for s in scored)
+    whole = formula(total_words, len(scored), total_syllables) if total_words else 0.0
+    origins = origins or [Origin()] * len(units)
+    candidates = []
+    for position, (one, (_, unit)) in enumerate(zip(scored, split)):
+        rest = total_words - one.words
+        if not origins[unit].rankable or len(scored) < 2 or rest <= 0:
+            continue
+        adds = whole - formula(rest, len(scored) - 1, total_syllables - one.syllables)
+        if round(adds, 2) > 0:
+            candidates.append((-adds, position, Sentence(
+                one.text, one.words, one.syllables, one.difficulty, one.long_words,
+                round(adds, 2), _line_of(one.text, origins[unit]))))
+    ranked = [entry for _, _, entry in sorted(candidates)[:hardest]]
     if code == "en":
         return Reading(lang, True, "flesch-kincaid-grade",
                        round(metrics.flesch_kincaid_grade(text, code), 1), "grade",

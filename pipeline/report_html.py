@@ -227,10 +227,20 @@ def _reading(checks: list[dict], documents: list[str]) -> list[dict]:
             "bar": round(100 * (value or 0) / top, 1), "mark": round(100 * (limit or 0) / top, 1),
             "sentences": metrics.get("sentences"), "wps": metrics.get("words_per_sentence"),
             "hardest": [{"sentence": h.get("sentence", ""), "score": h.get("score"),
-                         "long_words": h.get("long_words", [])}
+                         "long_words": h.get("long_words", []), "location": h.get("location"),
+                         "effect": _effect(h.get("adds"), scale)}
                         for h in metrics.get("hardest", [])],
             "message": check.get("message", "")})
     return [{"document": doc, "rows": rows[doc]} for doc in documents if rows.get(doc)]
+
+
+def _effect(adds, scale: str) -> str:
+    """What a sentence does to the score, in words ("" for a report without the figure)."""
+    if adds is None:
+        return ""
+    if scale == "inflesz":
+        return f"takes {adds:g} off the INFLESZ score"
+    return f"adds {adds:g} to the grade"
 
 
 def _progress(row: dict) -> dict:

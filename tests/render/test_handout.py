@@ -128,6 +128,70 @@ def test_reading_level_gate_names_the_hardest_sentences(project, capsys):
     assert result["location"] == "source/sample.md:30"
 
 
+def test_hardest_sentences_are_ranked_by_their_weight_with_their_lines(project, capsys):
+    """Item 12.7: the title and headings ("Knee Osteoarthritis.", "Medicines.") score high
+    alone but are labels: they are left out; sentences are ranked by what they add to the
+    grade, each with the source line it is on (inside a paragraph of several lines)."""
+    import lxml.html
+
+    text = project.read("source/sample.md").replace("title: Sample Topic",
+                                                    "title: Osteoarthritis Pharmacotherapy")
+    hard = ("Comprehensive multidisciplinary evaluation of reproductive endocrinological "
+            "abnormalities necessitates individualized therapeutic consideration.")
+    medium = "Your doctor will probably recommend physical therapy and medication."
+    text = text.replace("::: handout\n## What to know\n\nShort words. Short lines.\n",
+                        f"::: handout\n## Medicines\n\nShort words. Short lines.\n{medium}\n"
+                        f"Rest helps. {hard}\n\n## Anti-inflammatory Medications\n\nWe can "
+                        "help.\n")
+    project.write("source/sample.md", text)
+    lines = text.splitlines()
+    assert build(project, "--format", "handout") == 1
+    out = capsys.readouterr().out
+    result = next(c for c in checks(project, "reading-level", "handout"))
+    hardest = result["metrics"]["hardest"]
+    said = [h["sentence"] for h in hardest]
+    assert said[0] == hard, said
+    assert not {"Osteoarthritis Pharmacotherapy.", "Medicines.",
+                "Anti-inflammatory Medications."} & set(said)
+    adds = [h["adds"] for h in hardest]
+    assert adds == sorted(adds, reverse=True) and adds[0] > 1 and all(a > 0 for a in adds)
+    assert hardest[0]["location"] == f"source/sample.md:{lines.index(f'Rest helps. {hard}') + 1}"
+    paragraph = lines.index("Short words. Short lines.") + 1
+    assert int(hardest[0]["location"].split(":")[1]) == paragraph + 2  # its line, not the block's
+    # The CLI hint names the lines; the report page shows them next to each sentence.
+    hint = next(line for line in out.splitlines() if "[reading-level]" in line)
+    assert f"{hardest[0]['location']} “Comprehensive" in hint
+    assert f"(+{adds[0]:g} grade; Comprehensive" in hint
+    page = lxml.html.document_fromstring((project.root / "build/report.html").read_bytes())
+    item = page.xpath("//ol[@class='hardest']/li")[0]
+    assert item.xpath(".//code")[0].text == hardest[0]["location"]
+    assert f"adds {adds[0]:g} to the grade" in item.text_content()
+
+
+def test_removing_the_top_ranked_sentence_lowers_the_grade_most():
+    """`adds` is the change in the formula without the sentence; checked against textstat's
+    own figure for the text with each sentence removed."""
+    from pipeline.readability import Origin, measure
+
+    units = ["Knee Osteoarthritis", "Most people with sore knees feel better with rest.",
+             "Nonsteroidal anti-inflammatory medication occasionally provokes gastrointestinal "
+             "complications.", "Walk a little every day.", "Medicines",
+             "Physiotherapy strengthens the muscles around the joint."]
+    origins = [Origin(False), Origin(), Origin(), Origin(), Origin(False), Origin()]
+    reading = measure(units, "en", origins=origins)
+    ranked = [s.text for s in reading.hardest]
+    assert "Knee Osteoarthritis." not in ranked and "Medicines." not in ranked
+    drops = {}
+    for index, unit in enumerate(units):
+        if origins[index].rankable:
+            rest = measure(units[:index] + units[index + 1:], "en").value
+            drops[unit.rstrip(".") + "."] = reading.value - rest
+    truth = [text for text, drop in sorted(drops.items(), key=lambda kv: -kv[1]) if drop > 0]
+    assert ranked[0] == truth[0] and set(ranked) <= set(drops)
+    top = reading.hardest[0]
+    assert abs(top.adds - drops[top.text]) < 0.6, (top.adds, drops[top.text])
+
+
 def test_jargon_without_explanation_is_a_warning_with_its_line(project, capsys):
     project.write("pyproject.toml", project.read("pyproject.toml") + 'jargon = ["karyotype"]\n')
     text = project.read("source/sample.md")
