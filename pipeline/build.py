@@ -21,7 +21,8 @@ from . import report
 from .errors import EXIT_GATE_FAILED, EXIT_OK, UsageError
 from .incremental import STATE_FILE, Fingerprints, dump_state, load_state, still_published
 from .model import CheckResult, Document
-from .publish import build_lock, remove_leftovers, withdraw, write_atomic
+from .publish import build_lock, drop_withheld, keep_withheld, remove_leftovers, withdraw
+from .publish import write_atomic
 
 OUTPUT_FILES = {"html": "{id}.html", "pdf": "{id}.pdf", "docx": "{id}.docx",
                 "handout": "{id}-handout.pdf", "handout-large": "{id}-handout-large.pdf"}
@@ -205,6 +206,7 @@ def build(root: Path, selection: Selection = Selection(), out_dir: Path | None =
             result.checks += orphan_catalogs(config)
         if publish and selection.everything:
             for filename in sorted(set(state) - {task[3] for task in tasks}):
+                drop_withheld(out_dir, filename)
                 if withdraw(out_dir / filename):
                     result.removed.append(filename)
         if publish:
@@ -281,6 +283,7 @@ def _render(root, config, selection, todo, size, publish, allow_incomplete, jobs
         if job.blocked:
             if publish:
                 withdraw(out_dir / task[3])
+                drop_withheld(out_dir, task[3])
             reason = "; ".join(dict.fromkeys(r.message for r in job.results if r.blocks))
             skipped = {"document": task[0], "locale": task[1], "output": task[2],
                        "path": task[3], "reason": reason[:300]}
@@ -304,8 +307,10 @@ def _render(root, config, selection, todo, size, publish, allow_incomplete, jobs
         passed = not any(r.blocks for r in results)
         if publish and passed:
             write_atomic(out_dir / task[3], data)
+            drop_withheld(out_dir, task[3])
         elif publish:
             withdraw(out_dir / task[3])
+            keep_withheld(out_dir, task[3], data)  # for `plainpress serve` to show
         outcome = Outcome(task[0], task[1], task[2], task[3], results, passed and publish,
                           len(data), hashlib.sha256(data).hexdigest(), done.pages,
                           "built" if passed else "")

@@ -40,6 +40,22 @@ def remove_leftovers(out_dir: Path) -> list[Path]:
     return removed
 
 
+WITHHELD_DIR = ".plainpress-withheld"
+"""Where the last rendered bytes of a withheld artifact are kept (same relative path), so that
+`plainpress serve` can show the author what failed. Never the published path: nothing there
+looks published, and a web server that serves `build/` should skip dot-folders."""
+
+
+def keep_withheld(out_dir: Path, filename: str, data: bytes) -> None:
+    """Keep the rendered bytes of an artifact that a gate withheld."""
+    write_atomic(out_dir / WITHHELD_DIR / filename, data)
+
+
+def drop_withheld(out_dir: Path, filename: str) -> None:
+    """Forget the withheld copy (the artifact was published, not rendered, or is gone)."""
+    withdraw(out_dir / WITHHELD_DIR / filename)
+
+
 def withdraw(path: Path) -> bool:
     """Remove a previously published artifact; True if there was one."""
     try:

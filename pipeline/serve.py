@@ -11,6 +11,9 @@ build/ stay byte-identical to what `plainpress build` publishes.
 It binds to 127.0.0.1 unless told otherwise: a preview of unpublished patient material is not
 for the network. Ctrl-C (or `Preview.stop()`) shuts the server down, closes its socket and
 stops the watcher.
+
+A withheld artifact's URL shows why it was withheld and links to a preview of what was rendered
+(`serve_withheld`), instead of a bare 404.
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
+
+from . import serve_withheld
+from .serve_withheld import PREVIEW_PREFIX
 
 WATCHED = ("source", "locales", "styles", "pyproject.toml")
 VERSION_PATH = "/__plainpress/version"
@@ -167,9 +173,13 @@ class _Handler(SimpleHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return None
+        if path.startswith(PREVIEW_PREFIX):
+            return self._send_withheld_preview(path)
         local = Path(self.translate_path(self.path))
         if local.is_dir():
             local = local / "index.html"
+        if not local.exists() and self._send_withheld_notice(path):
+            return None
         if local.suffix.lower() in (".html", ".htm") and local.is_file():
             page = local.read_bytes()
             at = page.lower().rfind(b"</body>")
@@ -178,10 +188,35 @@ class _Handler(SimpleHTTPRequestHandler):
             return self._send(page, "text/html; charset=utf-8")
         return super().do_GET()
 
-    def _send(self, body: bytes, content_type: str) -> None:
-        self.send_response(HTTPStatus.OK)
+    def _send_withheld_notice(self, path: str) -> bool:
+        """At a withheld artifact's URL: why it was withheld (404, with a page); False when
+        the report does not know the path as withheld."""
+        info = serve_withheld.withheld(self.preview.out_dir, path)
+        if info is None:
+            return False
+        self._send(_with_reload(serve_withheld.notice(info)), "text/html; charset=utf-8",
+                   HTTPStatus.NOT_FOUND)
+        return True
+
+    def _send_withheld_preview(self, path: str) -> None:
+        """The kept bytes of a withheld artifact (HTML with a WITHHELD banner), or a 404."""
+        found = serve_withheld.preview(self.preview.out_dir, path)
+        if found is None:
+            return self.send_error(HTTPStatus.NOT_FOUND, "no withheld preview here")
+        data, name = found
+        kind = self.guess_type(name)
+        if kind.startswith("text/html"):
+            return self._send(_with_reload(data), "text/html; charset=utf-8")
+        return self._send(data, kind, headers={"Content-Disposition": 'inline; filename='
+                                               f'"WITHHELD-{Path(name).name}"'})
+
+    def _send(self, body: bytes, content_type: str, status: HTTPStatus = HTTPStatus.OK,
+              headers: dict[str, str] | None = None) -> None:
+        self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
@@ -192,6 +227,13 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         pass  # a preview prints what it rebuilds, not every request
+
+
+def _with_reload(page: bytes) -> bytes:
+    """An HTML page with the reload script before its `</body>`."""
+    at = page.lower().rfind(b"</body>")
+    script = RELOAD_SCRIPT.encode()
+    return page[:at] + script + page[at:] if at >= 0 else page + script
 
 
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, *,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -10,6 +11,8 @@ import threading
 import time
 from pathlib import Path
 
+import lxml.html
+import pikepdf
 import pytest
 
 from pipeline.serve import RELOAD_SCRIPT, VERSION_PATH, Preview, serve
@@ -182,3 +185,101 @@ def test_signal_stops_cleanly(site, sig, ignored):
         if child.poll() is None:
             child.kill()
             child.wait()
+
+
+# ----------------------------------------------------------------------------- withheld artifacts
+
+@contextlib.contextmanager
+def live(project):
+    """A real build of `project` served by a Preview (rebuilding with the real pipeline)."""
+    from pipeline.build import Selection, build
+
+    out = project.root / "build"
+    selection = Selection(formats=("html", "handout"))
+
+    def rebuild():
+        build(project.root, selection, out)
+
+    rebuild()
+    preview = Preview(project.root, out, rebuild, port=0, interval=0.2).start()
+    thread = threading.Thread(target=preview.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield preview, out
+    finally:
+        preview.stop()
+        thread.join(timeout=DEADLINE)
+
+
+def overflowing(project) -> str:
+    """The sample with a handout far over its two-page budget; returns the original text."""
+    text = project.read("source/sample.md")
+    extra = "".join(f"Short line number {n}.\n\n" for n in range(90))
+    project.write("source/sample.md", text.replace("Short words. Short lines.\n",
+                                                   "Short words. Short lines.\n\n" + extra))
+    return text
+
+
+def test_a_withheld_handout_shows_why_and_a_preview(project):
+    """Item 12.11: the URL of a handout the page budget withheld says why (the failing check,
+    its file:line and fix), and links to the PDF as rendered, kept apart from build/en/."""
+    original = overflowing(project)
+    with live(project) as (preview, out):
+        kept = out / ".plainpress-withheld/en/sample-handout.pdf"
+        assert not (out / "en/sample-handout.pdf").exists() and kept.is_file()
+        with pikepdf.open(kept) as pdf:
+            assert len(pdf.pages) > 2
+        status, headers, body = get(preview.port, "/en/sample-handout.pdf")
+        assert status == 404 and headers["Content-Type"] == "text/html; charset=utf-8"
+        page = lxml.html.document_fromstring(body)
+        assert page.xpath("//p[@role='alert']")[0].text_content().startswith("WITHHELD")
+        item = " ".join(page.xpath("//li")[0].text_content().split())
+        assert item.startswith("Error [page-budget]") and "Where: source/sample.md:30" in item
+        assert "Fix:" in item
+        link = page.xpath("//a[starts-with(@href, '/__plainpress/withheld/')]")[0].get("href")
+        assert link == "/__plainpress/withheld/en/sample-handout.pdf"
+        assert RELOAD_SCRIPT.encode() in body
+
+        status, headers, data = get(preview.port, link)
+        assert status == 200 and headers["Content-Type"] == "application/pdf"
+        assert headers["Content-Disposition"] == 'inline; filename="WITHHELD-sample-handout.pdf"'
+        assert data == kept.read_bytes() and data.startswith(b"%PDF")
+        # Published files are served as before; nothing else is reachable as a "preview".
+        assert get(preview.port, "/en/sample.html")[0] == 200
+        for path in ("/__plainpress/withheld/en/sample.html",
+                     "/__plainpress/withheld/../pyproject.toml",
+                     "/__plainpress/withheld/%2e%2e/report.json", "/en/nothing.pdf"):
+            assert get(preview.port, path)[0] == 404, path
+
+        project.write("source/sample.md", original)  # the author fixes it: served, kept copy gone
+        wait_for(lambda: get(preview.port, "/en/sample-handout.pdf")[0] == 200, "the fix")
+        assert not kept.exists()
+        assert get(preview.port, link)[0] == 404
+
+
+def test_a_withheld_html_preview_carries_a_withheld_banner(project):
+    template = project.root / "styles/templates/article.html.j2"
+    template.write_text(template.read_text().replace(
+        '<div class="disclaimer">{{ blocks(doc.disclaimer.blocks) }}', '<div>'))
+    with live(project) as (preview, out):
+        status, _, body = get(preview.port, "/en/sample.html")
+        assert status == 404 and b"[required-text]" in body and b"WITHHELD" in body
+        status, headers, page = get(preview.port, "/__plainpress/withheld/en/sample.html")
+        assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+        tree = lxml.html.document_fromstring(page)
+        banner = tree.xpath("//body/*[1]")[0]
+        assert banner.get("role") == "alert" and "WITHHELD" in banner.text_content()
+        assert banner.xpath(".//a")[0].get("href") == "/en/sample.html"
+        assert RELOAD_SCRIPT.encode() in page
+        assert b"WITHHELD" not in (out / ".plainpress-withheld/en/sample.html").read_bytes()
+
+
+def test_a_job_skipped_for_its_translation_says_so_without_a_preview(es_project):
+    with live(es_project) as (preview, out):
+        status, _, body = get(preview.port, "/es/sample.html")
+        assert status == 404
+        text = " ".join(lxml.html.document_fromstring(body).text_content().split())
+        assert "WITHHELD" in text and "[translation]" in text and "untranslated" in text
+        assert "locales/es/LC_MESSAGES/sample.po:" in text
+        assert "There is no preview: the file was not rendered" in text
+        assert not (out / ".plainpress-withheld/es/sample.html").exists()
