@@ -10,6 +10,10 @@ Hostile input is bounded here too. markdown-it stops parsing silently once block
 Inline nesting (emphasis in links in emphasis…) is limited to `MAX_INLINE_DEPTH`, which keeps
 every later recursive walk of the tree shallow. Text that reaches the model after character
 references are decoded (`&#x202E;`) is checked for control and direction-control characters.
+
+With a `Problems` collector in the `Context` (sources), a bad block or inline is recorded and
+skipped and parsing reads on, so one run reports every mistake of a file; without one
+(translated messages), the first error is raised.
 """
 
 from __future__ import annotations

@@ -1,7 +1,10 @@
 """Source files → `Document`: front matter, Markdown body, the handout, the shared snippets.
 
 `source/<id>.md` holds one topic; `source/_shared/*.md` holds the approved blocks every output
-ends with. Every error names the file and line and says how to fix it.
+ends with. Every error names the file and line and says how to fix it, and a run reports every
+error of every file (`read_documents`), not the first: each file is read on past its mistakes,
+except where the rest of it cannot be trusted (too big, binary, not UTF-8, front matter never
+closed, nesting too deep), which stops that file only.
 
 Sources are untrusted text, so the reader bounds what it accepts before parsing anything:
 
