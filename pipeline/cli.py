@@ -155,9 +155,10 @@ def run_i18n(root: Path, args) -> int:
             print(f"{row.locale}/{row.domain}: {row.percent:.1f}% translated, below "
                   f"{args.min_percent:g}%", file=sys.stderr)
         return 1 if low else 0
-    changed = update.extract(config, documents)
     if args.i18n_command == "update":
-        changed += update.update(config, documents, init=args.init)
+        changed = update.update(config, documents, init=args.init)
+    else:
+        changed = update.extract(config, documents)
     for path in changed:
         print(f"wrote {path.relative_to(root)}")
     print(f"{len(changed)} file(s) changed")

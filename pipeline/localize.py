@@ -14,7 +14,6 @@ from .checks import glyphs
 from .config import Config
 from .theme import Theme
 from .i18n import translate as tr
-from .i18n.catalogs import EPOCH
 from .i18n.extract import UI_DOMAIN, SHARED_DOMAIN, ui_template
 from .model import CheckResult, Document
 from .ui import Labels
@@ -38,7 +37,7 @@ class Localized:
 
 def ui_messages(config: Config) -> list[str]:
     """Every label the templates and the pipeline print."""
-    return [message.id for message in ui_template(config, EPOCH) if message.id]
+    return [message.id for message in ui_template(config) if message.id]
 
 
 def localize(config: Config, theme: Theme, documents: list[Document],

@@ -1,10 +1,11 @@
 """PO and POT files on disk: where they live, reading them with errors people can act on, and
 writing them exactly as GNU gettext would.
 
-Layout: `locales/<domain>.pot` and `locales/<locale>/LC_MESSAGES/<domain>.po`. Babel reads and
-writes catalogs; its output is then passed through GNU `msgcat`, the formatter Poedit, Weblate
-and `msgmerge` users already run, so that re-saving one of our files in those tools changes
-nothing (Babel wraps lines differently from gettext's Unicode line-breaking rules).
+Layout: `locales/<domain>.pot` and `locales/<locale>/LC_MESSAGES/<domain>.po`. Babel reads
+catalogs and writes templates; its output is then passed through GNU `msgcat`, the formatter
+Poedit, Weblate and `msgmerge` users already run, so that re-saving one of our files in those
+tools changes nothing (Babel wraps lines differently from gettext's Unicode line-breaking
+rules). Existing PO files are merged by `msgmerge` itself (`merge.py`).
 
 PO files come from translators outside the organisation, so `read` checks what Babel lets
 through: an entry given twice (Babel silently keeps the last one; `msgfmt` refuses the file)
@@ -17,7 +18,6 @@ errors about the header can point at it.
 
 from __future__ import annotations
 
-import datetime as dt
 import gettext
 import io
 import re
@@ -31,7 +31,6 @@ from babel.messages.pofile import PoFileError, read_po, unescape, write_po
 from ..errors import PlainpressError, SourceError
 from ..model import Loc
 
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 MAX_CATALOG_BYTES = 16 * 1024 * 1024
 """Sources are at most 1 MB; their catalogs (msgid, msgstr, comments) stay well under this."""
 
@@ -86,23 +85,32 @@ def read(root: Path, path: Path, locale: str | None = None) -> Catalog:
 
 
 _KEYWORD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s*(".*")\s*$')
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"(?:\s*"(?:[^"\\]|\\.)*")*')
 _PLURAL_FORMS = re.compile(r"^\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*$")
 _PLURAL_SAMPLES = (*range(0, 1001), 10_000, 100_000, 1_000_000, 10_000_000)
 
 
-def _entries(text: str) -> list[dict[str, list[tuple[int, str]]]]:
+def _entries(text: str, name: str = "") -> list[dict[str, list[tuple[int, str]]]]:
     """The entries of a PO file as keyword → [(line, unescaped piece)], obsolete ones left out.
 
-    A light scan of our own: Babel merges an entry that is given twice without a word."""
+    A light scan of our own: Babel merges an entry that is given twice without a word, and
+    lets a line through that is not PO at all (an unterminated string), which gettext then
+    refuses; here it is an error naming that line."""
     entries: list[dict[str, list[tuple[int, str]]]] = []
     current: dict[str, list[tuple[int, str]]] | None = None
     key = None
     for number, raw in enumerate(text.split("\n"), 1):
-        line = raw.strip()
+        line = raw.strip().lstrip("\ufeff")
         if not line or line.startswith("#"):
             key = None
             continue
         match = _KEYWORD.match(line)
+        strings = match.group(2) if match else line
+        if not _STRINGS.fullmatch(strings):
+            raise SourceError(Loc(name, number), f"PO syntax error: `{_short(line)}` is not a "
+                              "keyword and a complete \"quoted string\"",
+                              hint="close the string with a \" (write a quote inside it as "
+                                   "\\\"), or open the file in Poedit to see the problem")
         if match:
             key = match.group(1)
             if key == "msgctxt" or (key == "msgid" and (current is None or "msgid" in current)):
@@ -128,7 +136,7 @@ def _check_entries(text: str, name: str) -> tuple[dict[str, int], list[tuple[int
     seen: dict[tuple[str | None, str], int] = {}
     header_lines: dict[str, int] = {}
     plural_entries: list[tuple[int, int]] = []
-    for entry in _entries(text):
+    for entry in _entries(text, name):
         if "msgid" not in entry:
             continue
         if "msgid_plural" in entry:
@@ -206,15 +214,22 @@ def gnu_format(data: bytes, name: str) -> bytes:
         raise PlainpressError("GNU gettext's `msgcat` is not installed",
                               hint="run `make` (it installs the gettext package) or "
                                    "`apt-get install gettext`")
-    proc = subprocess.run([msgcat, "-"], input=data,
-                          capture_output=True)
+    proc = subprocess.run([msgcat, "-"], input=data, capture_output=True)
     if proc.returncode != 0:
-        raise PlainpressError(f"msgcat refused {name}: {proc.stderr.decode(errors='replace')}")
+        # Our own text, not yet a file: name the file it was written for, never `<stdin>`.
+        detail = proc.stderr.decode(errors="replace").replace("<stdin>", "line").strip()
+        raise PlainpressError(f"GNU msgcat refused the text plainpress generated for {name} "
+                              f"(nothing was written): {detail}",
+                              hint="this is a bug in plainpress; run again with --debug and "
+                                   "report it with the source file that caused it")
     return proc.stdout
 
 
 def serialise(catalog: Catalog, name: str) -> bytes:
-    """The bytes of `catalog` as a GNU-formatted PO file (previous msgids and obsolete kept)."""
+    """The bytes of `catalog` as a GNU-formatted PO file (obsolete entries kept).
+
+    For templates and new files: merging into an existing PO file is `merge.merge`'s job
+    (Babel writes a wrapped previous msgid as `#|` lines gettext refuses)."""
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=79, include_previous=True, ignore_obsolete=False)
+    write_po(buffer, catalog, width=79, include_previous=False, ignore_obsolete=False)
     return gnu_format(buffer.getvalue(), name)

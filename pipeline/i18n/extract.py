@@ -3,7 +3,12 @@
 One domain per document (its title, summary, body and handout), `shared` (the approved
 snippets) and `ui` (labels in `styles/templates/*.j2` and the `labels(...)` calls of the
 pipeline). Each message carries its `#:` location and `#.` notes; handout messages carry the
-msgctxt `handout`. The POT creation date is the newest review month, never the clock.
+msgctxt `handout`.
+
+POT-Creation-Date (which `msgmerge` copies into every PO header) is never the clock: a
+document's domain carries that document's review month, and `shared` and `ui`, which belong to
+no document, carry the fixed `STABLE_DATE`, so adding or re-reviewing one document rewrites
+only its own catalogs.
 """
 
 from __future__ import annotations
@@ -24,6 +29,8 @@ PIPELINE = Path(__file__).resolve().parent.parent
 UI_SOURCES = [("styles", "templates/**.j2", "jinja2.ext:babel_extract"),
               ("pipeline", "render/**.py", "python")]  # where the labels are printed
 UI_KEYWORDS = {"_": None, "labels": None, "gettext": None}
+STABLE_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+"""The creation date of the `shared` and `ui` templates: any fixed date would do."""
 
 
 def _catalog(domain: str, config: Config, when: dt.datetime) -> Catalog:
@@ -37,18 +44,17 @@ def _catalog(domain: str, config: Config, when: dt.datetime) -> Catalog:
     return catalog
 
 
-def review_time(documents: list[Document]) -> dt.datetime:
-    """The newest review month, as the templates' creation date."""
-    year, month = max((doc.meta.reviewed for doc in documents), default=(1970, 1))
+def review_time(doc: Document) -> dt.datetime:
+    """The document's review month, as its template's creation date."""
+    year, month = doc.meta.reviewed
     return dt.datetime(year, month, 1, tzinfo=dt.timezone.utc)
 
 
 def document_templates(config: Config, documents: list[Document]) -> dict[str, Catalog]:
     """One catalog per document, plus `shared`."""
-    when = review_time(documents)
-    catalogs = {SHARED_DOMAIN: _catalog(SHARED_DOMAIN, config, when)}
+    catalogs = {SHARED_DOMAIN: _catalog(SHARED_DOMAIN, config, STABLE_DATE)}
     for doc in documents:
-        catalogs[doc.id] = _catalog(doc.id, config, when)
+        catalogs[doc.id] = _catalog(doc.id, config, review_time(doc))
         for unit in units(doc):
             catalog = catalogs[unit.domain]
             existing = catalog.get(unit.msgid, unit.context)
@@ -62,9 +68,9 @@ def document_templates(config: Config, documents: list[Document]) -> dict[str, C
     return catalogs
 
 
-def ui_template(config: Config, when: dt.datetime) -> Catalog:
+def ui_template(config: Config) -> Catalog:
     """Labels printed by the templates and the pipeline itself."""
-    catalog = _catalog(UI_DOMAIN, config, when)
+    catalog = _catalog(UI_DOMAIN, config, STABLE_DATE)
     for base, pattern, method in UI_SOURCES:
         # The project's own templates; the labels of the installed pipeline itself.
         folder = PIPELINE if base == "pipeline" else config.root / base

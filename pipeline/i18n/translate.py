@@ -22,7 +22,7 @@ from ..config import Config
 from ..errors import SourceError
 from ..locale import PSEUDO, script
 from ..model import CheckResult, Document
-from ..ui import Labels
+from ..ui import Labels, ui_catalog
 from . import catalogs, plurals, qa
 from .pseudo import pseudo_text
 from .units import Unit, rebuild
@@ -64,6 +64,8 @@ def load(config: Config, locale: str, domains: list[str]) -> LocaleCatalogs:
     expected = babel_locale(locale)
     for domain in domains:
         path = catalogs.po_path(config.root, locale, domain)
+        if domain == "ui":
+            path = ui_catalog(config.root, locale) or path
         shown = catalogs.shown(config.root, path)
         loaded.paths[domain] = shown
         if not path.is_file():

@@ -1,86 +1,150 @@
 """`plainpress i18n extract | update [--init LOCALE]` (and `make locales`).
 
-Extract writes the templates; update merges each template into every configured locale's PO
-file with Babel: translations kept, changed source text marked fuzzy with its previous msgid
-(`#|`) so the translator sees what changed, removed messages kept as obsolete (`#~`). Files are
-only rewritten when their bytes change, atomically.
+Extract writes the templates; update also merges each template into every configured locale's
+PO files with GNU `msgmerge --previous` (`merge.py`): translations kept, changed source text
+marked fuzzy with its previous msgid (`#|`) so the translator sees what changed, removed
+messages kept as obsolete (`#~`).
+
+A run is all or nothing: every template and catalog is computed first (a broken PO file stops
+the run with its file and line, before anything is written), then the changed files are staged
+next to their targets and renamed into place together. Unchanged files are not touched.
+
+Which catalogs a locale has: a translated locale has every domain; the `ui` domain (English
+labels) also exists for a source locale that is not English, and for no English locale.
+A new `ui` catalog starts from the translations shipped with Plainpress when there are some.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
+import tempfile
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
+from babel.messages.pofile import write_po
 
 from ..config import Config
 from ..errors import UsageError
 from ..locale import PSEUDO, babel_locale
 from ..model import Document
-from ..publish import write_atomic
+from ..ui import labels_translated, ui_catalog
 from . import catalogs
-from .extract import document_templates, review_time, ui_template
+from .extract import UI_DOMAIN, document_templates, ui_template
+from .merge import merge
 
 
 def templates(config: Config, documents: list[Document]) -> dict[str, Catalog]:
     """Every domain's template, built from the sources and templates now."""
     found = document_templates(config, documents)
-    found["ui"] = ui_template(config, review_time(documents))
+    found[UI_DOMAIN] = ui_template(config)
     return found
 
 
-def _write(config: Config, path: Path, catalog: Catalog) -> bool:
-    data = catalogs.serialise(catalog, catalogs.shown(config.root, path))
-    if path.is_file() and path.read_bytes() == data:
-        return False
-    write_atomic(path, data)
-    return True
+def _changed(path: Path, data: bytes) -> bool:
+    try:
+        return path.read_bytes() != data
+    except OSError:
+        return True
+
+
+def _templates_bytes(config: Config, found: dict[str, Catalog]) -> dict[str, bytes]:
+    return {domain: catalogs.serialise(catalog, catalogs.shown(
+                config.root, catalogs.pot_path(config.root, domain)))
+            for domain, catalog in found.items()}
+
+
+def write_together(files: dict[Path, bytes]) -> None:
+    """Stage every file next to its target, then rename them all: a failure while staging
+    (a full disk, a read-only folder) leaves every target as it was."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            staged.append((tmp, path))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+    except BaseException:
+        for tmp, _ in staged:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+        raise
+    for tmp, path in staged:
+        os.replace(tmp, path)
 
 
 def extract(config: Config, documents: list[Document]) -> list[Path]:
     """Write `locales/<domain>.pot`; returns the files that changed."""
-    changed = []
-    for domain, catalog in templates(config, documents).items():
-        path = catalogs.pot_path(config.root, domain)
-        if _write(config, path, catalog):
-            changed.append(path)
-    return changed
+    files = {catalogs.pot_path(config.root, domain): data
+             for domain, data in _templates_bytes(config, templates(config, documents)).items()}
+    files = {path: data for path, data in files.items() if _changed(path, data)}
+    write_together(files)
+    return list(files)
+
+
+def target_domains(config: Config, locale: str, domains: list[str]) -> list[str]:
+    """The domains `locale` has catalogs for (see the module docstring)."""
+    if locale == config.source_locale:
+        return [UI_DOMAIN] if labels_translated(locale) else []
+    return [d for d in domains if d != UI_DOMAIN or labels_translated(locale)]
 
 
 def target_locales(config: Config, init: str | None) -> list[str]:
-    locales = [l for l in config.locales if l != config.source_locale and l not in PSEUDO]
+    locales = [l for l in config.locales if l not in PSEUDO]
     if init:
         babel_locale(init)
-        if init == config.source_locale:
-            raise UsageError(f"`{init}` is the source locale; it needs no translation")
+        if init == config.source_locale and not labels_translated(init):
+            raise UsageError(f"`{init}` is the source locale and the labels are already in "
+                             "its language: it needs no translation")
         if init not in locales:
             locales.append(init)
     return locales
 
 
-def update(config: Config, documents: list[Document], init: str | None = None) -> list[Path]:
-    """Merge the templates into each locale's PO files; returns the files that changed."""
-    changed = []
+def _new_catalog(config: Config, locale: str, domain: str, template: Catalog) -> bytes:
+    """The header of a new PO file (CLDR's plural rule), before it is merged."""
+    catalog = Catalog(locale=babel_locale(locale), domain=domain,
+                      project=f"plainpress {domain}", version="",
+                      copyright_holder=config.organisation, charset="utf-8", fuzzy=False,
+                      creation_date=template.creation_date,
+                      revision_date=template.creation_date,
+                      msgid_bugs_address="", language_team=f"{locale}")
+    catalog.header_comment = (
+        f"# {locale} translation of `{domain}`.\n"
+        "# Translate each msgstr; keep links, *emphasis*, numbers and {placeholders}.\n#")
+    buffer = io.BytesIO()  # msgmerge lays it out (msgcat would print nothing: no messages)
+    write_po(buffer, catalog, width=79)
+    return buffer.getvalue()
+
+
+def plan(config: Config, documents: list[Document], init: str | None = None
+         ) -> dict[Path, bytes]:
+    """Every template and PO file whose bytes a run would change, computed without writing."""
     found = templates(config, documents)
+    pots = _templates_bytes(config, found)
+    files = {catalogs.pot_path(config.root, domain): data for domain, data in pots.items()}
     for locale in target_locales(config, init):
-        for domain, template in found.items():
+        for domain in target_domains(config, locale, list(found)):
             path = catalogs.po_path(config.root, locale, domain)
+            pot_name = catalogs.shown(config.root, catalogs.pot_path(config.root, domain))
             if path.is_file():
-                catalog = catalogs.read(config.root, path, locale)
+                catalogs.read(config.root, path, locale)  # our own checks, with file and line
+                files[path] = merge(config.root, path, pots[domain], pot_name)
             elif init is None or init == locale:
-                catalog = Catalog(locale=babel_locale(locale), domain=domain,
-                                  project=template.project, version="",
-                                  copyright_holder=config.organisation, charset="utf-8",
-                                  creation_date=template.creation_date,
-                                  revision_date=template.creation_date, fuzzy=False,
-                                  msgid_bugs_address="", language_team=f"{locale}")
-                catalog.header_comment = (
-                    f"# {locale} translation of `{domain}`.\n"
-                    "# Translate each msgstr; keep links, *emphasis*, numbers and {placeholders}.\n#")
-            else:
-                continue
-            catalog.locale = babel_locale(locale)
-            catalog.update(template, update_header_comment=False, keep_user_comments=True,
-                           update_creation_date=True)
-            if _write(config, path, catalog):
-                changed.append(path)
-    return changed
+                shipped = ui_catalog(config.root, locale) if domain == UI_DOMAIN else None
+                start = shipped or _new_catalog(config, locale, domain, found[domain])
+                files[path] = merge(config.root, start, pots[domain], pot_name,
+                                    catalogs.shown(config.root, path))
+    return {path: data for path, data in files.items() if _changed(path, data)}
+
+
+def update(config: Config, documents: list[Document], init: str | None = None) -> list[Path]:
+    """Write the templates and merge them into each locale's PO files, all or nothing;
+    returns the files that changed."""
+    files = plan(config, documents, init)
+    write_together(files)
+    return list(files)

@@ -57,11 +57,12 @@ def test_msgcat_leaves_every_file_byte_identical(es_project):
 
 def test_changed_source_becomes_fuzzy_with_previous_msgid(es_project):
     translate_all(es_project, "es")
+    cfg = config.load(es_project.root)
+    update.update(cfg, [reader.read_document(cfg, "sample")])  # msgmerge's header layout
     text = es_project.read("source/sample.md")
     es_project.write("source/sample.md", text.replace("- bullet two", "- bullet number two"))
-    cfg = config.load(es_project.root)
     changed = update.update(cfg, [reader.read_document(cfg, "sample")])
-    assert [p.name for p in changed] == ["sample.po"]
+    assert [p.name for p in changed] == ["sample.pot", "sample.po"]
     po = read(es_project, "locales/es/LC_MESSAGES/sample.po")
     message = po.get("bullet number two")
     assert message.fuzzy

@@ -62,7 +62,11 @@ def test_allow_incomplete_publishes_a_marked_draft(es_project):
         with pikepdf.open(es_project.root / "build" / name) as pdf:
             pages = len(pdf.pages)
         text = pdf_text(data)
-        assert text.count("DRAFT — translation incomplete") >= pages, name
+        mark = "DRAFT — translation incomplete"
+        if name.startswith("es/"):  # the labels of es come translated (shipped ui.po)
+            ui = load(config.load(es_project.root), "es", ["ui"]).domains["ui"]
+            mark = ui.get(mark).string
+        assert text.count(mark) >= pages, name
 
 
 def test_complete_translation_publishes(es_project, capsys):
@@ -84,7 +88,7 @@ def test_fuzzy_entry_blocks_with_its_line(es_project, capsys):
 @pytest.mark.parametrize("msgid,bad,words", [
     ("Intro paragraph with", "[enlace](https://evil.example/)", "links differ"),
     ("Intro paragraph with", "sin enlace", "links differ"),
-    ("Intro paragraph with", '<img src="https://evil.example/x.png">', "raw HTML"),
+    ("Intro paragraph with", '<img src=\\"https://evil.example/x.png\\">', "raw HTML"),
     ("step one", "paso 1", "numbers differ"),
     ("bullet one", "viñeta\u202euno", "U+202E"),
 ])
