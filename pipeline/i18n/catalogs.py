@@ -13,7 +13,8 @@ is an error naming both lines, and the `Plural-Forms` header must be a valid get
 expression whose forms are in range (checked with the standard library's safe C-expression
 translator, never `eval` of the header); a file over `MAX_CATALOG_BYTES` is refused before it
 is read. `header_lines` on the returned catalog maps each header field to its line, so later
-errors about the header can point at it.
+errors about the header can point at it; `entry_lines` gives each message's msgstr line and
+`#,` flags line, the lines a translator edits (QA points there, not at the msgid).
 """
 
 from __future__ import annotations
@@ -69,11 +70,12 @@ def read(root: Path, path: Path, locale: str | None = None) -> Catalog:
         line = data[:exc.start].count(b"\n") + 1
         raise SourceError(Loc(name, line), f"invalid UTF-8 at byte {exc.start}",
                           hint="save the PO file as UTF-8") from exc
-    header_lines, plural_entries = _check_entries(data.decode("utf-8"), name)
+    header_lines, plural_entries, entry_lines = _check_entries(data.decode("utf-8"), name)
     try:
         catalog = read_po(io.BytesIO(data), locale=locale, abort_invalid=True, charset="utf-8")
         catalog.header_lines = header_lines
         catalog.plural_entries = plural_entries
+        catalog.entry_lines = entry_lines
         return catalog
     except PoFileError as exc:
         line = getattr(exc, "lineno", None)
@@ -99,10 +101,13 @@ def _entries(text: str, name: str = "") -> list[dict[str, list[tuple[int, str]]]
     entries: list[dict[str, list[tuple[int, str]]]] = []
     current: dict[str, list[tuple[int, str]]] | None = None
     key = None
+    flags = None  # the `#,` line of the entry that comes next
     for number, raw in enumerate(text.split("\n"), 1):
         line = raw.strip().lstrip("\ufeff")
         if not line or line.startswith("#"):
             key = None
+            if line.startswith("#,"):
+                flags = number
             continue
         match = _KEYWORD.match(line)
         strings = match.group(2) if match else line
@@ -114,7 +119,8 @@ def _entries(text: str, name: str = "") -> list[dict[str, list[tuple[int, str]]]
         if match:
             key = match.group(1)
             if key == "msgctxt" or (key == "msgid" and (current is None or "msgid" in current)):
-                current = {}
+                current = {"#,": [(flags, "")]} if flags else {}
+                flags = None
                 entries.append(current)
             if current is not None:
                 current[key] = [(number, _unescape(match.group(2)))]
@@ -130,10 +136,12 @@ def _unescape(quoted: str) -> str:
         return quoted
 
 
-def _check_entries(text: str, name: str) -> tuple[dict[str, int], list[tuple[int, int]]]:
-    """Refuse duplicate entries and a broken Plural-Forms; the line of each header field, and
-    (line, number of msgstr[…] forms) of each plural message."""
+def _check_entries(text: str, name: str):
+    """Refuse duplicate entries and a broken Plural-Forms; the line of each header field,
+    (line, number of msgstr[…] forms) of each plural message, and the (msgstr, `#,`) lines of
+    each entry by (msgctxt, msgid)."""
     seen: dict[tuple[str | None, str], int] = {}
+    entry_lines: dict[tuple[str | None, str], tuple[int, int | None]] = {}
     header_lines: dict[str, int] = {}
     plural_entries: list[tuple[int, int]] = []
     for entry in _entries(text, name):
@@ -154,6 +162,8 @@ def _check_entries(text: str, name: str) -> tuple[dict[str, int], list[tuple[int
                               f"at lines {first} and {line}",
                               hint="delete one of the two entries and keep the right "
                                    "translation (msgfmt and translation tools refuse duplicates)")
+        msgstr = next((entry[key][0][0] for key in ("msgstr", "msgstr[0]") if key in entry), line)
+        entry_lines[(context, msgid)] = (msgstr, entry["#,"][0][0] if "#," in entry else None)
         if msgid == "" and context is None and not header_lines:
             for number, piece in entry.get("msgstr", []):
                 for field in piece.split("\n"):
@@ -164,7 +174,7 @@ def _check_entries(text: str, name: str) -> tuple[dict[str, int], list[tuple[int
                 if field.split(":", 1)[0].strip() == "Plural-Forms":
                     check_plural_forms(field.split(":", 1)[1],
                                        Loc(name, header_lines.get("Plural-Forms", line)))
-    return header_lines, plural_entries
+    return header_lines, plural_entries, entry_lines
 
 
 def plural_function(forms: str, loc: Loc):

@@ -173,18 +173,22 @@ def _lookup(loaded: LocaleCatalogs, domain: str, msgid: str, context: str | None
     if message is None:
         problem("not in the catalog yet", None, "run `make locales` to bring in new messages")
         return None
+    # Point at the line the translator edits: the msgstr, or the `#, fuzzy` flag.
+    msgstr_line, flags_line = getattr(catalog, "entry_lines", {}).get(
+        (context, msgid), (message.lineno, None))
     if not message.string:
-        problem("untranslated", message.lineno, "translate the msgstr")
+        problem("untranslated", msgstr_line, "translate the msgstr")
         return None
     if message.fuzzy:
-        problem("fuzzy (the source changed)", message.lineno,
-                "check the translation against the new msgid, then remove the fuzzy flag")
+        problem("fuzzy (the source changed)", flags_line or msgstr_line,
+                "check the msgstr against the new msgid (the `#|` lines show the old one), "
+                "then remove the fuzzy flag")
         return None
     errors, warnings = qa.check(msgid, message.string, shown, ui=ui, script=script(locale))
     for warning in warnings:
-        problem(f"QA: {warning}", message.lineno, "check the translation", "warning")
+        problem(f"QA: {warning}", msgstr_line, "check the translation", "warning")
     for error in errors:
-        problem(f"QA: {error}", message.lineno, "fix the msgstr")
+        problem(f"QA: {error}", msgstr_line, "fix the msgstr")
     return None if errors else message.string
 
 

@@ -81,8 +81,21 @@ def test_complete_translation_publishes(es_project, capsys):
 def test_fuzzy_entry_blocks_with_its_line(es_project, capsys):
     translate_all(es_project, "es")
     edit_po(es_project, 'msgid "bullet two"', '#, fuzzy\nmsgid "bullet two"')
+    lines = es_project.read("locales/es/LC_MESSAGES/sample.po").split("\n")
+    flag = lines.index('msgid "bullet two"')  # the 1-based line of `#, fuzzy`
     assert build(es_project, "--format", "html") == 1
-    assert "fuzzy" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"locales/es/LC_MESSAGES/sample.po:{flag}: error: [translation] sample es" in out
+    assert "fuzzy" in out
+
+
+def test_untranslated_points_at_the_msgstr_line(es_project, capsys):
+    lines = es_project.read("locales/es/LC_MESSAGES/sample.po").split("\n")
+    msgstr = lines.index('msgid "bullet two"') + 2
+    assert lines[msgstr - 1] == 'msgstr ""'
+    assert build(es_project, "--format", "html") == 1
+    out = capsys.readouterr().out
+    assert f"locales/es/LC_MESSAGES/sample.po:{msgstr}: error: [translation] sample es" in out
 
 
 @pytest.mark.parametrize("msgid,bad,words", [
@@ -100,9 +113,9 @@ def test_qa_failures_block_the_locale(es_project, capsys, msgid, bad, words):
                  or (line.startswith('"') and msgid in line))
     while not lines[index].startswith("msgid"):
         index -= 1
-    entry = index + 1  # errors point at the entry's msgid line, as msgfmt does
     while not lines[index].startswith("msgstr"):
         index += 1
+    entry = index + 1  # errors point at the msgstr line, the one the translator fixes
     end = index + 1
     while end < len(lines) and lines[end].startswith('"'):
         end += 1

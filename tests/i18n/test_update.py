@@ -124,3 +124,28 @@ def test_errors_of_gettext_itself_name_the_real_file(es_project):
                     "locales/sample.pot")
     message = str(caught.value)
     assert "locales/es/LC_MESSAGES/sample.po:" in message and "<stdin>" not in message
+
+
+def creation_date(project, relative: str) -> str:
+    return re.search(r'"POT-Creation-Date: ([^\\]+)\\n"', project.read(relative)).group(1)
+
+
+def test_each_document_domain_carries_its_own_review_month(es_project):
+    assert creation_date(es_project, "locales/sample.pot") == "2025-08-01 00:00+0000"
+    assert creation_date(es_project, "locales/es/LC_MESSAGES/sample.po") == \
+        "2025-08-01 00:00+0000"
+    stable = {name: creation_date(es_project, name) for name in (
+        "locales/shared.pot", "locales/ui.pot", "locales/es/LC_MESSAGES/shared.po",
+        "locales/es/LC_MESSAGES/ui.po")}
+    assert set(stable.values()) == {"1970-01-01 00:00+0000"}
+    # A newer document brings its own catalogs and rewrites nobody else's header.
+    newer = es_project.read("source/sample.md").replace("reviewed: 2025-08", "reviewed: 2026-03")
+    es_project.write("source/later.md", newer)
+    before = snapshot(es_project)
+    assert main(["-C", str(es_project.root), "i18n", "update"]) == 0
+    after = snapshot(es_project)
+    assert sorted(set(after) - set(before)) == ["locales/es/LC_MESSAGES/later.po",
+                                                "locales/later.pot"]
+    assert all(after[name] == before[name] for name in before)
+    assert creation_date(es_project, "locales/es/LC_MESSAGES/later.po") == \
+        "2026-03-01 00:00+0000"
