@@ -96,6 +96,8 @@ class BuildResult:
     out_dir: Path | None = None
     timings: dict = field(default_factory=dict)
     """Seconds per artifact and peak memory per worker, for the benchmark."""
+    summary: str = ""
+    """The last line `check` prints (a build's is made from its outcomes)."""
 
     @property
     def exit_code(self) -> int:
@@ -280,15 +282,16 @@ def _render(root, config, selection, todo, size, publish, allow_incomplete, jobs
     renderable = []
     for task, fingerprint in todo:
         job = localized[(task[0], task[1])]
-        if job.blocked:
+        if job.blocked_for(task[2]):
             if publish:
                 withdraw(out_dir / task[3])
                 drop_withheld(out_dir, task[3])
-            reason = "; ".join(dict.fromkeys(r.message for r in job.results if r.blocks))
+            mine = job.results_for(task[2])
+            reason = "; ".join(dict.fromkeys(r.message for r in mine if r.blocks))
             skipped = {"document": task[0], "locale": task[1], "output": task[2],
                        "path": task[3], "reason": reason[:300]}
             result.skipped.append(skipped)
-            outcome = Outcome(task[0], task[1], task[2], task[3], list(job.results), False,
+            outcome = Outcome(task[0], task[1], task[2], task[3], mine, False,
                               status="WITHHELD: translation or glyph problems")
             fresh[task[3]] = outcome
             if publish:  # remembered, so that a later partial build still reports it
@@ -303,7 +306,7 @@ def _render(root, config, selection, todo, size, publish, allow_incomplete, jobs
             zip(renderable, workers.run([t for t, _ in renderable], jobs)), 1):
         job = localized[(task[0], task[1])]
         data = done.artifact.data
-        results = list(job.results) + done.results
+        results = job.results_for(task[2]) + done.results
         passed = not any(r.blocks for r in results)
         if publish and passed:
             write_atomic(out_dir / task[3], data)
@@ -377,9 +380,52 @@ def _write_if_changed(path: Path, data: bytes) -> None:
     write_atomic(path, data)
 
 
+CHECK_STATUS = {"pass": "passes", "fail": "FAILS GATES", "stale": "stale: run `plainpress build`",
+                "missing": "not built", "held": "held back: translation problems"}
+
+
+def stale_artifacts(root: Path, config: config_mod.Config, out_dir: Path, tasks) -> set[str]:
+    """The artifacts older than their inputs: the last build recorded a fingerprint for the
+    very file that is there, and no page size or `--allow-incomplete` gives that fingerprint
+    now. A file the state does not describe (none recorded, or changed since) is not judged
+    stale: the gates judge it."""
+    state = load_state(out_dir)
+    prints = [Fingerprints(root, config.theme, config.source_locale, size, incomplete,
+                           config.reference_docx)
+              for size in dict.fromkeys((config.page_size, "letter", "a4"))
+              for incomplete in (False, True)]
+    stale = set()
+    for doc_id, locale, output, filename in tasks:
+        record = state.get(filename)
+        if not record or not record.get("published") or not still_published(out_dir, record):
+            continue
+        if all(p.job(doc_id, locale, output) != record.get("fingerprint") for p in prints):
+            stale.add(filename)
+    return stale
+
+
+def check_summary(outcomes: list[Outcome]) -> str:
+    """`5 checked (4 pass, 1 fail gates), 2 stale: run `plainpress build``."""
+    count = {kind: sum(1 for o in outcomes if o.status == status)
+             for kind, status in CHECK_STATUS.items()}
+    checked = count["pass"] + count["fail"]
+    gated = ", ".join(part for part in (f"{count['pass']} pass" if count["pass"] else "",
+                                        f"{count['fail']} fail gates" if count["fail"] else "")
+                      if part)
+    parts = [f"{checked} checked" + (f" ({gated})" if gated else "")]
+    parts += [f"{count['stale']} stale"] if count["stale"] else []
+    parts += [f"{count['missing']} not built"] if count["missing"] else []
+    parts += [f"{count['held']} held back by translation problems"] if count["held"] else []
+    advice = ": run `plainpress build`" if count["stale"] or count["missing"] else ""
+    return ", ".join(parts) + advice
+
+
 def check_existing(root: Path, selection: Selection = Selection(),
                    out_dir: Path | None = None) -> BuildResult:
-    """Validate sources and translations, and gate what `build/` holds, without rendering."""
+    """Validate sources and translations, and gate what `build/` holds, without rendering.
+
+    An artifact older than its inputs is reported as stale, not gated (its text would differ
+    from the catalogs and look like a broken artifact); nothing is built or withdrawn."""
     from .checks.run import gate
     from .localize import localize
     from .model import Artifact
@@ -388,29 +434,44 @@ def check_existing(root: Path, selection: Selection = Selection(),
     project = load_project(root, selection)
     out_dir = out_dir or root / "build"
     result = BuildResult(out_dir=out_dir)
+    tasks = plan(project.config, selection)
+    stale = stale_artifacts(root, project.config, out_dir, tasks)
     for job in localize(project.config, project.theme, project.documents, project.locales):
         result.checks += job.results
         for output in project.formats:
             filename = f"{job.locale}/" + OUTPUT_FILES[output].format(id=job.source.id)
             path = out_dir / filename
-            if job.blocked or not path.is_file():
-                status = "WITHHELD: translation problems" if path.is_file() else "missing"
-                if not path.is_file():
+
+            def skip(kind: str, check: str | None = None, message: str = "") -> None:
+                if check:
+                    shown = path.relative_to(root) if path.is_relative_to(root) else path
                     result.checks.append(CheckResult(
-                        "presence", job.source.id, job.locale, output, "warning", False,
-                        f"{filename} is not built", None, "run `plainpress build`"))
-                result.outcomes.append(Outcome(job.source.id, job.locale, output, filename, [],
-                                               False, status=status))
-                continue
-            data = path.read_bytes()
-            artifact = Artifact(job.source.id, job.locale, output, filename, data)
-            results = gate(job.doc, artifact, stamp(job.doc, job.labels), project.config,
-                           project.theme)
-            passed = not any(r.blocks for r in results)
-            result.checks += results
-            result.outcomes.append(Outcome(job.source.id, job.locale, output, filename, results,
-                                           passed, len(data), hashlib.sha256(data).hexdigest(),
-                                           status="passes" if passed else "FAILS GATES"))
+                        check, job.source.id, job.locale, output, "warning", False, message,
+                        shown.as_posix(), "run `plainpress build`"))
+                result.outcomes.append(Outcome(job.source.id, job.locale, output, filename,
+                                               [], False, status=CHECK_STATUS[kind]))
+
+            if job.blocked_for(output):
+                skip("held")
+            elif not path.is_file():
+                skip("missing", "presence", "not built")
+            elif filename in stale:
+                skip("stale", "freshness", "older than its inputs (the source, its catalogs, "
+                     "the styles, the settings or plainpress changed since it was built); "
+                     "its gates are not run")
+            else:
+                data = path.read_bytes()
+                doc = job.doc_for(output)
+                artifact = Artifact(job.source.id, job.locale, output, filename, data)
+                results = gate(doc, artifact, stamp(doc, job.labels), project.config,
+                               project.theme)
+                passed = not any(r.blocks for r in results)
+                result.checks += results
+                result.outcomes.append(Outcome(
+                    job.source.id, job.locale, output, filename, results, passed, len(data),
+                    hashlib.sha256(data).hexdigest(),
+                    status=CHECK_STATUS["pass" if passed else "fail"]))
     from .i18n.translate import orphan_catalogs
     result.checks += orphan_catalogs(project.config)
+    result.summary = check_summary(result.outcomes)
     return result

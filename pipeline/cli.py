@@ -95,6 +95,9 @@ def _print_results(result, out=None) -> None:
         print(f"{outcome.filename.ljust(width)}  {status}", file=out)
     for path in getattr(result, "removed", []):
         print(f"removed {path} (its document or locale no longer exists)", file=out)
+    if getattr(result, "summary", ""):
+        print(f"\n{result.summary}", file=out)
+        return
     published = sum(1 for o in result.outcomes if o.published)
     reused = sum(1 for o in result.outcomes if o.status == "reused")
     print(f"\n{published} published ({published - reused} built, {reused} reused), "

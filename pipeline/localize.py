@@ -2,8 +2,15 @@
 
 For the source locale the Document is used as read. For any other locale its catalogs are
 loaded once and each Document is translated; translation problems (missing, fuzzy, QA, broken
-PO files) travel with the result. A locale with a blocking problem is not rendered unless
-`allow_incomplete` is set, in which case the source text fills the gaps under a DRAFT mark.
+PO files) travel with the result, each about the outputs that show its message: the article
+(html, pdf, docx) shows the title, summary and body, the handouts the title and the handout
+blocks, and every output the `shared` snippets and the `ui` labels. An output with a blocking
+problem is not rendered unless `allow_incomplete` is set, in which case the source text fills
+the gaps and that output carries a DRAFT mark.
+
+The labels are English: a locale in any other language, the source locale included, takes them
+from its `ui` catalog (`ui.ui_catalog`), and a label without a usable translation is a problem
+like any other, so a Spanish-source handout cannot print "Key points".
 """
 
 from __future__ import annotations
@@ -15,24 +22,39 @@ from .config import Config
 from .theme import Theme
 from .i18n import translate as tr
 from .i18n.extract import UI_DOMAIN, SHARED_DOMAIN, ui_template
-from .model import CheckResult, Document
-from .ui import Labels
+from .locale import PSEUDO
+from .model import CheckResult, Document, covers
+from .ui import Labels, labels_translated
 
 
 @dataclass
 class Localized:
-    """One document in one locale, ready for the renderers (or held back, and why)."""
+    """One document in one locale, ready for the renderers, and what holds which output back."""
 
     source: Document
     locale: str
-    doc: Document | None
-    """None when translation problems withhold this locale."""
+    doc: Document
+    """The localized Document; the source text stands where a translation is not usable."""
     labels: Labels
     results: list[CheckResult] = field(default_factory=list)
+    drafts: frozenset[str] = frozenset()
+    """Scopes (`CheckResult.output` values) published as drafts with `allow_incomplete`."""
+
+    def results_for(self, output: str) -> list[CheckResult]:
+        return [r for r in self.results if r.concerns(output)]
+
+    def blocked_for(self, output: str) -> bool:
+        return any(r.blocks for r in self.results_for(output))
 
     @property
     def blocked(self) -> bool:
-        return self.doc is None
+        """Some output is held back."""
+        return any(r.blocks for r in self.results)
+
+    def doc_for(self, output: str) -> Document:
+        """The Document as `output` renders it: a draft only if its own text has gaps."""
+        draft = any(covers(scope, output) for scope in self.drafts)
+        return replace(self.doc, draft=draft) if draft != self.doc.draft else self.doc
 
 
 def ui_messages(config: Config) -> list[str]:
@@ -40,37 +62,46 @@ def ui_messages(config: Config) -> list[str]:
     return [message.id for message in ui_template(config) if message.id]
 
 
+def _locale_labels(config: Config, locale: str, documents: list[Document],
+                   needed: list[str]) -> tuple[tr.LocaleCatalogs, Labels, list[CheckResult]]:
+    """A locale's catalogs (only `ui` for the source locale), its labels and their problems."""
+    if locale == config.source_locale:
+        loaded = tr.load(config, locale, [UI_DOMAIN])
+    else:
+        loaded = tr.load(config, locale, [d.id for d in documents] + [SHARED_DOMAIN, UI_DOMAIN])
+    if locale not in PSEUDO and not labels_translated(locale):
+        return loaded, Labels(), loaded.problems  # English labels, as written
+    labels, label_results = tr.labels(loaded, needed)
+    return loaded, labels, loaded.problems + label_results
+
+
 def localize(config: Config, theme: Theme, documents: list[Document],
              locales: tuple[str, ...], allow_incomplete: bool = False) -> list[Localized]:
     """Documents × locales, in a stable order (document, then locale); a character the
-    theme's fonts cannot draw holds its document × locale back (no `--allow-incomplete`)."""
+    theme's fonts cannot draw holds back the outputs that show it (no `--allow-incomplete`)."""
     per_locale: dict[str, tuple[tr.LocaleCatalogs, Labels, list[CheckResult]]] = {}
-    labels_needed: list[str] | None = None
+    needed: list[str] | None = None
     for locale in locales:
-        if locale == config.source_locale:
+        if locale == config.source_locale and not labels_translated(locale):
             continue
-        labels_needed = labels_needed if labels_needed is not None else ui_messages(config)
-        loaded = tr.load(config, locale, [d.id for d in documents] + [SHARED_DOMAIN, UI_DOMAIN])
-        labels, label_results = tr.labels(loaded, labels_needed)
-        per_locale[locale] = (loaded, labels, loaded.problems + label_results)
+        needed = needed if needed is not None else ui_messages(config)
+        per_locale[locale] = _locale_labels(config, locale, documents, needed)
     out = []
     for doc in documents:
         for locale in locales:
+            loaded, labels, shared_results = per_locale.get(locale, (None, Labels(), []))
             if locale == config.source_locale:
-                missing = glyphs.check(doc, theme)
-                out.append(Localized(doc, locale, None if missing else doc, Labels(), missing))
-                continue
-            loaded, labels, shared_results = per_locale[locale]
-            localized, results = tr.translate(doc, loaded, allow_incomplete)
+                localized, results = doc, []
+            else:
+                localized, results = tr.translate(doc, loaded)
             results = [*_for(shared_results, doc.id), *results]
-            blocked = any(r.blocks for r in results) and not allow_incomplete
-            if any(r.blocks for r in results) and allow_incomplete:
+            drafts: frozenset[str] = frozenset()
+            if allow_incomplete:
                 # Published as a marked draft: the gaps are reported, not blocking.
-                localized = replace(localized, draft=True)
+                drafts = frozenset(r.output for r in results if r.blocks)
                 results = [replace(r, severity="warning") if r.blocks else r for r in results]
             missing = glyphs.check(localized, theme)
-            out.append(Localized(doc, locale, None if blocked or missing else localized, labels,
-                                 results + missing))
+            out.append(Localized(doc, locale, localized, labels, results + missing, drafts))
     return out
 
 

@@ -251,6 +251,18 @@ class Artifact:
     data: bytes
 
 
+OUTPUT_SCOPES = {"article": ("html", "pdf", "docx"), "handouts": ("handout", "handout-large")}
+"""Names for the outputs that show the same part of a document: the article (title, summary,
+body) and the handouts (title, handout blocks). A translation problem of a body paragraph
+concerns the article outputs only."""
+
+
+def covers(scope: str | None, output: str) -> bool:
+    """Whether a result about `scope` (`*`, an output, or an `OUTPUT_SCOPES` name) concerns
+    `output`."""
+    return scope in (None, "*", output) or output in OUTPUT_SCOPES.get(scope or "", ())
+
+
 @dataclass(frozen=True, slots=True)
 class CheckResult:
     """One finding of one gate about one artifact (or one document × locale)."""
@@ -260,6 +272,8 @@ class CheckResult:
     document: str
     locale: str
     output: str
+    """The output it is about, `*` (all of them), or `article` / `handouts`
+    (`OUTPUT_SCOPES`)."""
     severity: str
     """`error` (blocks publication), `warning` or `info`."""
     passed: bool
@@ -275,3 +289,6 @@ class CheckResult:
     def blocks(self) -> bool:
         """True when this result withholds its artifact."""
         return self.severity == "error" and not self.passed
+
+    def concerns(self, output: str) -> bool:
+        return covers(self.output, output)

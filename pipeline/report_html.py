@@ -19,9 +19,12 @@ import subprocess
 from collections import defaultdict
 from pathlib import Path
 
+from .model import covers
+
 OUTPUT_ORDER = ("html", "pdf", "docx", "handout", "handout-large")
 OUTPUT_LABELS = {"html": "HTML page", "pdf": "PDF article", "docx": "Word (DOCX)",
-                 "handout": "Handout", "handout-large": "Large-print handout"}
+                 "handout": "Handout", "handout-large": "Large-print handout",
+                 "article": "Article (HTML, PDF, Word)", "handouts": "Both handouts"}
 PDF_OUTPUTS = ("pdf", "handout", "handout-large")
 STATUS = {  # kind: (symbol, short label)
     "pass": ("✓", "Published"), "warn": ("⚠", "Published, with warnings"),
@@ -180,7 +183,7 @@ def _anchor(*parts: str) -> str:
 
 def _applies(check: dict, doc: str, locale: str, output: str) -> bool:
     return (check.get("document") in (doc, "*") and check.get("locale") in (locale, "*")
-            and check.get("output") in (output, "*"))
+            and covers(check.get("output"), output))
 
 
 def _cell(doc, locale, output, by_artifact, by_skip, checks) -> dict:

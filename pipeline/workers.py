@@ -87,10 +87,11 @@ def run_one(task: tuple[str, str, str, str]) -> Rendered:
     if "renderers" not in _STATE:
         _STATE["renderers"] = Renderers(project, _STATE["page_size"])
     job = _STATE["localized"][(doc_id, locale)]
+    doc = job.doc_for(output)
     start = time.perf_counter()
-    data = _STATE["renderers"].render(job.doc, output, job.labels)
+    data = _STATE["renderers"].render(doc, output, job.labels)
     artifact = Artifact(doc_id, locale, output, filename, data)
-    results = gate(job.doc, artifact, stamp(job.doc, job.labels), project.config, project.theme)
+    results = gate(doc, artifact, stamp(doc, job.labels), project.config, project.theme)
     pages = page_count(output, data)
     return Rendered(artifact, results, pages, time.perf_counter() - start,
                     resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -184,3 +185,40 @@ def test_character_without_a_glyph_is_an_error_with_its_line(project, capsys):
     assert "source/sample.md:14: error: [glyphs]" in out
     assert "U+1D11E MUSICAL SYMBOL G CLEF" in out
     assert not (project.root / "build/en/sample.html").exists()
+
+
+def test_check_tells_a_stale_build_from_a_broken_artifact(es_project, capsys):
+    from conftest import translate_all
+    translate_all(es_project, "es")
+    assert run(es_project, "build", "--locale", "es") == 0
+    capsys.readouterr()
+    assert run(es_project, "check", "--locale", "es") == 0
+    out = capsys.readouterr().out
+    assert "5 checked (5 pass)" in out and "published" not in out
+    # The translator changes a translation: build/ is now older than the catalogs.
+    po = es_project.root / "locales/es/LC_MESSAGES/sample.po"
+    po.write_text(po.read_text("utf-8").replace('msgstr "ES bullet two"',
+                                                'msgstr "ES segunda viñeta"'), "utf-8")
+    assert run(es_project, "check", "--locale", "es") == 0
+    out = capsys.readouterr().out
+    assert "missing from" not in out and "WITHHELD" not in out and "published" not in out
+    assert re.search(r"es/sample.html +stale: run `plainpress build`", out), out
+    assert "0 checked, 5 stale: run `plainpress build`" in out, out
+    assert "older than its inputs" in out
+    # Built again, one artifact damaged by hand: that one is broken, not stale.
+    assert run(es_project, "build", "--locale", "es") == 0
+    html = es_project.root / "build/es/sample.html"
+    html.write_text(html.read_text("utf-8").replace("ES segunda viñeta", ""), "utf-8")
+    capsys.readouterr()
+    assert run(es_project, "check", "--locale", "es") == 1
+    out = capsys.readouterr().out
+    assert re.search(r"es/sample.html +FAILS GATES", out) and "stale" not in out
+    assert "5 checked (4 pass, 1 fail gates)" in out
+
+
+def test_check_says_what_a_build_would_hold_back_without_pretending_to_build(es_project, capsys):
+    assert run(es_project, "check", "--locale", "es", "--format", "html") == 1
+    out = capsys.readouterr().out
+    assert "untranslated" in out and "WITHHELD" not in out and "published" not in out
+    assert re.search(r"es/sample.html +held back: translation problems", out)
+    assert "0 checked, 1 held back by translation problems" in out

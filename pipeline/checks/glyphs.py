@@ -1,7 +1,8 @@
 """Gate: every character of a localized document has a glyph in the theme's fonts.
 
 A character no font can draw would print as a box (or vanish); here it is an error that names
-the character, the locale and the source line, before anything is rendered. The fonts checked
+the character, the locale and the source line, before anything is rendered; it holds back the
+outputs that show that text (`Unit.outputs`). The fonts checked
 are the theme's stack for the locale's script, read from their cmaps through fontconfig.
 """
 
@@ -28,17 +29,18 @@ def check(doc: Document, theme: Theme) -> list[CheckResult]:
     for unit in units(doc):
         for char in unit.msgid:
             point = ord(char)
-            if point in covered or point in reported or unicodedata.category(char) in IGNORED:
+            if point in covered or (point, unit.outputs) in reported or \
+                    unicodedata.category(char) in IGNORED:
                 continue
             while point not in covered and loaded < len(families):
                 covered |= coverage(families[loaded])  # load the next font only when needed
                 loaded += 1
             if point in covered:
                 continue
-            reported.add(point)
+            reported.add((point, unit.outputs))
             name = unicodedata.name(char, "unnamed character")
             results.append(CheckResult(
-                CHECK, doc.id, doc.locale, "*", "error", False,
+                CHECK, doc.id, doc.locale, unit.outputs, "error", False,
                 f"no font in the theme has a glyph for “{char}” U+{point:04X} {name}",
                 str(unit.loc), f"replace the character, or add a font that has it to "
                                f"[fonts] in {theme.path}"))

@@ -1,9 +1,10 @@
 """Source Document × a locale's catalogs → the localized Document ("translate the model").
 
 Every unit is looked up by (msgctxt, msgid) in its domain's catalog. A unit that is missing,
-untranslated, fuzzy or fails QA is a `translation` result naming the PO file, line and msgid;
-any error blocks the locale. With `allow_incomplete` the source text fills the gaps and the
-Document is marked as a draft, so every page says so.
+untranslated, fuzzy or fails QA is a `translation` result naming the PO file, line and msgid,
+about the outputs that show that unit (a body paragraph concerns the article, not the
+handouts); an error blocks those outputs. The source text fills the gaps (published only as a
+marked draft, with `--allow-incomplete`: `localize.py` decides).
 
 A PO file that cannot be read is one error naming its file and line (its messages are not
 listed again one by one). The header must declare the locale's language and CLDR's plural
@@ -149,8 +150,10 @@ def orphan_catalogs(config: Config) -> list[CheckResult]:
 
 
 def _lookup(loaded: LocaleCatalogs, domain: str, msgid: str, context: str | None, kind: str,
-            doc_id: str, results: list[CheckResult], *, ui: bool = False) -> str | None:
-    """The usable translation of one message, or None (with the reason added to results)."""
+            doc_id: str, results: list[CheckResult], *, ui: bool = False,
+            outputs: str = "*") -> str | None:
+    """The usable translation of one message, or None (with the reason added to results,
+    about the `outputs` that show the message)."""
     locale = loaded.locale
     if loaded.pseudo:
         return pseudo_text(msgid, locale, markdown=kind in MARKDOWN_KINDS)
@@ -158,7 +161,7 @@ def _lookup(loaded: LocaleCatalogs, domain: str, msgid: str, context: str | None
     shown = loaded.paths.get(domain, domain)
 
     def problem(message: str, line: int | None, hint: str, severity: str = "error"):
-        results.append(CheckResult(CHECK, doc_id, locale, "*", severity, False,
+        results.append(CheckResult(CHECK, doc_id, locale, outputs, severity, False,
                                    f"{message}: “{_short(msgid)}”",
                                    f"{shown}:{line}" if line else shown, hint))
 
@@ -214,20 +217,18 @@ def one_per_catalog(results: list[CheckResult]) -> list[CheckResult]:
     return out
 
 
-def translate(doc: Document, loaded: LocaleCatalogs, allow_incomplete: bool = False
-              ) -> tuple[Document, list[CheckResult]]:
-    """The Document in `loaded.locale`, and the translation results that concern it."""
+def translate(doc: Document, loaded: LocaleCatalogs) -> tuple[Document, list[CheckResult]]:
+    """The Document in `loaded.locale` (the source text where a translation is not usable),
+    and the translation results that concern it, each about the outputs that show its
+    message (`Unit.outputs`)."""
     results: list[CheckResult] = []
 
     def text_for(unit: Unit) -> str | None:
         return _lookup(loaded, unit.domain, unit.msgid, unit.context, unit.kind, doc.id,
-                       results)
+                       results, outputs=unit.outputs)
 
     localized = rebuild(doc, text_for)
     results = one_per_catalog(results)
-    blocked = any(r.blocks for r in results)
-    if blocked and allow_incomplete:
-        localized = replace(localized, draft=True)
     return replace(localized, locale=loaded.locale), results
 
 

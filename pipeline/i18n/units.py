@@ -29,6 +29,9 @@ class Unit:
     """`title`, `summary`, `reviewed_by` (the review credit), `heading`, `paragraph`, `list item`, `table header`, `table cell`,
     `image alt text`, `image caption`."""
     loc: m.Loc
+    outputs: str = "*"
+    """Which outputs show it: `article` (the body), `handouts` (the handout blocks) or `*`
+    (title, summary, review credit, the shared snippets)."""
 
     @property
     def notes(self) -> list[str]:
@@ -59,13 +62,15 @@ class _Walker:
     def __init__(self, text_for: TextFor | None):
         self.text_for = text_for
         self.found: list[Unit] = []
+        self.outputs = "*"
+        """The `Unit.outputs` of the part being walked."""
 
     def text(self, unit: Unit) -> str | None:
         self.found.append(unit)
         return self.text_for(unit) if self.text_for else None
 
     def inlines(self, domain, context, kind, source, inlines, loc):
-        new = self.text(Unit(domain, context, source, kind, loc))
+        new = self.text(Unit(domain, context, source, kind, loc, self.outputs))
         if new is None:
             return source, inlines
         return new, parse_inline(new, loc.path)
@@ -95,11 +100,12 @@ class _Walker:
             return replace(block, header=cells(block.header, "table header"),
                            rows=tuple(cells(row, "table cell") for row in block.rows))
         if isinstance(block, m.Figure):
-            alt = self.text(Unit(domain, context, block.alt, "image alt text", block.loc))
+            alt = self.text(Unit(domain, context, block.alt, "image alt text", block.loc,
+                                 self.outputs))
             caption = block.caption
             if caption:
                 caption = self.text(Unit(domain, context, caption, "image caption",
-                                         block.loc)) or caption
+                                         block.loc, self.outputs)) or caption
             return replace(block, alt=alt or block.alt, caption=caption)
         if isinstance(block, (m.BlockQuote, m.KeyPoints)):
             return replace(block, blocks=self.blocks(domain, context, block.blocks))
@@ -112,8 +118,11 @@ class _Walker:
             field = getattr(meta, name)
             new = self.text(Unit(doc.id, None, field.value, name, field.loc))
             fields[name] = replace(field, value=new) if new is not None else field
+        self.outputs = "article"
         body = self.blocks(doc.id, None, doc.body)
+        self.outputs = "handouts"
         handout = self.blocks(doc.id, HANDOUT, doc.handout)
+        self.outputs = "*"
         contact = replace(doc.contact, blocks=self.blocks("shared", None, doc.contact.blocks))
         disclaimer = replace(doc.disclaimer,
                              blocks=self.blocks("shared", None, doc.disclaimer.blocks))

@@ -176,3 +176,55 @@ def test_a_new_document_without_catalogs_is_one_line_per_locale(es_project, caps
                      "then translate it)"], out
     assert "[translation]" not in out.replace(lines[0], "")
     assert (es_project.root / "build/en/knee.html").is_file()
+
+
+def update_catalogs(project):
+    assert main(["-C", str(project.root), "i18n", "update"]) == 0
+
+
+def test_a_paragraph_added_to_the_article_only_keeps_the_handouts(es_project, capsys):
+    translate_all(es_project, "es")
+    assert build(es_project, "--locale", "es") == 0
+    text = es_project.read("source/sample.md")
+    es_project.write("source/sample.md", text.replace(
+        "> A quoted line.\n", "> A quoted line.\n\nA new paragraph for the article only.\n"))
+    update_catalogs(es_project)
+    capsys.readouterr()
+    assert build(es_project, "--locale", "es") == 1
+    out = capsys.readouterr().out
+    assert "untranslated: “A new paragraph for the article only.”" in out
+    built = es_project.root / "build/es"
+    for name in ("sample-handout.pdf", "sample-handout-large.pdf"):
+        assert (built / name).is_file(), name  # the handout does not show the paragraph
+    for name in ("sample.html", "sample.pdf", "sample.docx"):
+        assert not (built / name).exists(), name
+    report = json.loads((es_project.root / "build/report.json").read_text())
+    assert {s["output"] for s in report["skipped"]} == {"html", "pdf", "docx"}
+    published = {a["output"] for a in report["artifacts"] if a["published"]}
+    assert published == {"handout", "handout-large"}
+    # The draft mark goes only on the outputs that have gaps.
+    assert build(es_project, "--locale", "es", "--allow-incomplete") == 0
+    from pipeline.checks.readback import pdf_text
+    ui = load(config.load(es_project.root), "es", ["ui"]).domains["ui"]
+    mark = ui.get("DRAFT — translation incomplete").string
+    assert mark in pdf_text((built / "sample.pdf").read_bytes())
+    assert mark not in pdf_text((built / "sample-handout.pdf").read_bytes())
+
+
+def test_a_handout_message_missing_withholds_only_the_handouts(es_project, capsys):
+    translate_all(es_project, "es")
+    text = es_project.read("source/sample.md")
+    es_project.write("source/sample.md", text.replace(
+        "Short words. Short lines.", "Short words. Short lines.\n\nOne more handout line."))
+    update_catalogs(es_project)
+    assert build(es_project, "--locale", "es") == 1
+    built = es_project.root / "build/es"
+    assert {p.name for p in built.iterdir()} == {"sample.html", "sample.pdf", "sample.docx"}
+
+
+def test_a_title_missing_withholds_every_output(es_project):
+    translate_all(es_project, "es")
+    edit_po(es_project, 'msgstr "ES Sample Topic"', 'msgstr ""')
+    assert build(es_project, "--locale", "es", "--format", "html", "--format", "handout") == 1
+    assert not (es_project.root / "build/es").exists() or \
+        not list((es_project.root / "build/es").iterdir())
