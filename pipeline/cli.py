@@ -175,10 +175,13 @@ def run(argv: list[str]) -> int:
 
     root = find_root(getattr(args, "project", Path.cwd()).resolve())
     if args.command == "new":
-        from .scaffold import new_document
-        path = new_document(root, args.id)
-        print(f"created {path.relative_to(root)}; edit it, then run `plainpress build "
-              f"--doc {args.id}`")
+        from .config import load
+        from .scaffold import new_document, template_path
+        locale = load(root).source_locale
+        path = new_document(root, args.id, locale=locale)
+        print(f"created {path.relative_to(root)} from "
+              f"{template_path(root, locale).relative_to(root)}; edit it, then run "
+              f"`plainpress build --doc {args.id}`")
         return 0
     if args.command == "i18n":
         return run_i18n(root, args)

@@ -1,11 +1,12 @@
 """What a job depends on, hashed; and the state file that remembers what was published.
 
 A job (document × locale × output) is rebuilt only when the hash of its inputs changes: its
-source file and the images it names, the shared snippets, the PO files of its locale, the style
-files its output uses, the theme, `pyproject.toml`, the page size, the pipeline's own code, and
-what it depends on outside the project: the installed library versions and the font files the
-theme resolves to. Everything here reads bytes and names only (no parsing of sources), so a
-build with nothing to do stays fast.
+source file and the images it names, the shared snippets, the PO files of its locale (and the
+`ui` catalog its labels come from, for a source locale that is not English), the style files
+its output uses, the theme, `pyproject.toml`, the page size, the pipeline's own code, and what
+it depends on outside the project: the installed library versions and the font files the theme
+resolves to. Everything here reads bytes and names only (no parsing of sources), so a build
+with nothing to do stays fast.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from .ui import labels_translated, ui_catalog
+
 STATE_FILE = ".plainpress-state.json"
 IMAGE_REF = re.compile(rb"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
 STYLE_FILES = {
@@ -27,7 +30,6 @@ STYLE_FILES = {
     "handout-large": ("templates/handout.html.j2", "templates/blocks.html.j2",
                       "css/handout.css.j2"),
 }
-DOMAINS_SHARED = ("shared", "ui")
 
 
 def _file_digest(path: Path) -> str:
@@ -121,9 +123,14 @@ class Fingerprints:
         for name in STYLE_FILES[output]:
             digest.update(self.digest(self.root / "styles" / name).encode())
         if locale != self.source_locale:
-            for domain in (doc_id, *DOMAINS_SHARED):
+            for domain in (doc_id, "shared"):
                 po = self.root / "locales" / locale / "LC_MESSAGES" / f"{domain}.po"
                 digest.update(self.digest(po).encode())
+        if locale != self.source_locale or labels_translated(locale):
+            # The labels' catalog: the site's own, or the one shipped with plainpress.
+            ui = ui_catalog(self.root, locale)
+            where = b"-" if ui is None else b"site" if ui.is_relative_to(self.root) else b"shipped"
+            digest.update(where + (self.digest(ui).encode() if ui else b""))
         return digest.hexdigest()
 
 
