@@ -1,9 +1,9 @@
 """Gate: every character of a localized document has a glyph in the theme's fonts.
 
 A character no font can draw would print as a box (or vanish); here it is an error that names
-the character, the locale and the source line, before anything is rendered; it holds back the
-outputs that show that text (`Unit.outputs`). The fonts checked
-are the theme's stack for the locale's script, read from their cmaps through fontconfig.
+the character, the locale and the source line, before anything is rendered, and holds back the
+outputs that show that text (`Unit.outputs`). The fonts checked are the theme's stack for the
+locale's script, read from their cmaps through fontconfig.
 """
 
 from __future__ import annotations

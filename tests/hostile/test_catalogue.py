@@ -366,11 +366,12 @@ def po_entry(project, msgid: str, domain: str = "sample", context: str | None = 
 
 def set_msgstr(project, msgid: str, msgstr: str, domain: str = "sample",
                context: str | None = None) -> int:
-    """Write `msgstr` (already PO-quoted content) for `msgid`; returns the entry's line."""
+    """Write `msgstr` (already PO-quoted content) for `msgid`; returns the msgstr's line (QA
+    errors point there: it is the line the translator fixes)."""
     lines, index, start, end = po_entry(project, msgid, domain, context)
     lines[start:end] = [f'msgstr "{msgstr}"']
     (project.root / f"locales/es/LC_MESSAGES/{domain}.po").write_text("\n".join(lines), "utf-8")
-    return index + 1
+    return start + 1
 
 
 def withheld(project, capsys, *args: str) -> str:
@@ -478,7 +479,7 @@ def test_msgstr_full_of_control_characters(es, capsys):
     controls = "".join(chr(c) for c in range(1, 32) if chr(c) not in "\n\r\t")
     line = set_msgstr(es, "bullet two", f"viñeta {controls}\x7f dos")
     out = withheld(es, capsys)
-    assert f"{PO}:{line}: error: [translation] sample es *: QA: contains the control " \
+    assert f"{PO}:{line}: error: [translation] sample es article: QA: contains the control " \
            "character U+0001" in out, out
 
 
@@ -545,7 +546,12 @@ EVIL = "https://evil.example/x.png"
 def test_translation_injecting_an_image_is_refused(es, capsys, msgid, domain, context):
     line = set_msgstr(es, msgid, f"ES <img src=\\\"{EVIL}\\\" onerror=\\\"alert(1)\\\">",
                       domain, context)
-    if domain == "ui":
+    if context == "handout":  # only the handouts show it: the page is published
+        code, out, _ = cli(es, capsys, "--format", "handout")
+        assert code == 1 and "raw HTML" in out
+        assert not (es.root / "build/es/sample-handout.pdf").exists()
+        assert (es.root / "build/es/sample.html").is_file()
+    elif domain == "ui":
         out = withheld(es, capsys)
         assert "HTML markup" in out
     else:
