@@ -6,11 +6,13 @@ PYTHON        ?= python3
 VENV          := .venv
 PY            := $(VENV)/bin/python
 # Debian packages the outputs need: fonts for Latin fallback, Arabic and CJK; fast font subsetting.
-# GNU gettext lays PO files out the way translators' tools do (msgcat).
-SYSTEM_PACKAGES      := fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 fontconfig gettext
-# Extra packages the tests use: PDF page images (pdftoppm); LibreOffice opens our DOCX files.
-# headless Chromium runs axe-core on the HTML pages.
-TEST_SYSTEM_PACKAGES := poppler-utils libreoffice-writer-nogui chromium
+# GNU gettext lays PO files out the way translators' tools do (msgcat). poppler-utils: the
+# text-fidelity gate reads every PDF back with `pdftotext` too (as Evince and Okular copy text).
+SYSTEM_PACKAGES      := fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 fontconfig gettext \
+                        poppler-utils
+# Extra packages the tests use: LibreOffice opens our DOCX files (page images come from
+# poppler's pdftoppm, installed above); headless Chromium runs axe-core on the HTML pages.
+TEST_SYSTEM_PACKAGES := libreoffice-writer-nogui chromium
 AXE := tests/browser/node_modules/axe-core/axe.min.js
 
 .PHONY: all build setup test test-latest lock check locales bench fuzz clean distclean

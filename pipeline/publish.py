@@ -2,6 +2,8 @@
 
 A reader of `build/` only ever sees a complete earlier file or a complete new one: bytes go to
 a temporary file in the same folder, are flushed to disk, then renamed over the old name.
+`mkstemp` makes that file 0600; it gets the mode any new file would get under the umask (0644
+under the usual 022) before the rename, so a web server or a shared drive can read `build/`.
 """
 
 from __future__ import annotations
@@ -14,12 +16,28 @@ import tempfile
 from pathlib import Path
 
 
+def current_umask() -> int:
+    """The process umask, read without changing it where Linux tells it (/proc), else by the
+    set-and-restore `os.umask` offers."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` in one rename."""
+    """Replace `path` with `data` in one rename; the file's mode follows the umask."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), 0o666 & ~current_umask())
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import random
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -96,3 +98,33 @@ def test_leftover_temporary_files_are_removed(project):
     leftover.write_bytes(b"%PDF-1.7 half")
     assert main(["-C", str(project.root), "build", "-q", "--format", "html"]) == 0
     assert not leftover.exists()
+
+
+@pytest.fixture
+def umask():
+    """Set the process umask for one test, restoring the old one after."""
+    old = os.umask(0o022)
+    os.umask(old)
+    yield lambda mask: os.umask(mask)
+    os.umask(old)
+
+
+@pytest.mark.parametrize("mask, mode", [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_published_files_follow_the_umask(project, umask, mask, mode):
+    """A web server or a shared drive reads build/ with the permissions the umask allows."""
+    umask(mask)
+    assert main(["-C", str(project.root), "build", "-q", "--format", "html",
+                 "--format", "docx"]) == 0
+    build = project.root / "build"
+    written = [build / "en/sample.html", build / "en/sample.docx", build / "report.json",
+               build / "report.html", build / ".plainpress-state.json"]
+    assert {path.name: oct(stat.S_IMODE(path.stat().st_mode)) for path in written} == \
+        {path.name: oct(mode) for path in written}
+
+
+def test_po_files_written_by_an_update_follow_the_umask(es_project, umask):
+    umask(0o022)
+    path = es_project.root / "locales/es/LC_MESSAGES/sample.po"
+    path.unlink()
+    assert main(["-C", str(es_project.root), "i18n", "update", "--init", "es"]) == 0
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
