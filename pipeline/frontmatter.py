@@ -171,7 +171,8 @@ def _parse(text: str, path: str, problems: Problems) -> Meta | None:
         return None
     return Meta(title=title, summary=summary, reviewed=reviewed,
                 reviewed_loc=Loc(path, values["reviewed"][1]), reviewed_by=reviewed_by,
-                url=url, keywords=keywords)
+                url=url, keywords=keywords,
+                keywords_loc=Loc(path, values["keywords"][1]) if "keywords" in values else None)
 
 
 def _reviewed(node: yaml.Node, line: int, path: str) -> tuple[int, int]:

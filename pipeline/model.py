@@ -203,6 +203,8 @@ class Meta:
     url: Field
     """Where the full article lives online (handout QR code and link)."""
     keywords: tuple[str, ...] = ()
+    """Search terms for the outputs' metadata; translated like the text (msgctxt `keyword`)."""
+    keywords_loc: Loc | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,8 @@ def check(doc: Document, theme: Theme) -> list[CheckResult]:
     results = []
     reported = set()
     for unit in units(doc):
+        if unit.kind == "keyword":
+            continue  # metadata, never painted
         for char in unit.msgid:
             point = ord(char)
             if point in covered or (point, unit.outputs) in reported or \

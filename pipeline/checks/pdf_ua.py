@@ -6,7 +6,9 @@ PDFs Plainpress produces, read with pikepdf alone and independent of the repair 
 turns them into `pdf-ua` gate results. Condition numbers follow Matterhorn 1.1. Two checks are
 not Matterhorn conditions and are named after the clause they enforce: `UA1-7.1` (MarkInfo
 /Marked true) and `ISO32000-14.7.4.4` (the ParentTree maps each MCID to the element that owns
-it, which assistive technology needs to go from content to structure).
+it, which assistive technology needs to go from content to structure). One is Plainpress's own:
+`outline-panel` (a PDF with bookmarks opens with them shown, `/PageMode /UseOutlines`: the
+headings are how a reader finds their way in a long article).
 
 Checked: 01-003 01-004 01-005 01-007, 02-001 02-003 02-004, 06-001 06-002 06-003, 07-001
 07-002, 09-004 09-005, 10-001, 11-001 11-002 11-004 11-006, 13-004, 14-002 14-003 14-006
@@ -56,6 +58,7 @@ _HINTS = {
     "13-004": "Give every image alt text (or an SVG a <title>); decorative images go in CSS.",
     "14-003": "Use heading levels in order in the source (## after #, ### after ##).",
     "11-001": "Set lang on <html> and pass the locale to repair().",
+    "outline-panel": "Let pipeline.render.pdf_tagging.repair() set /PageMode /UseOutlines.",
 }
 
 
@@ -106,6 +109,10 @@ class _Audit:
             self.fail("07-001", "ViewerPreferences has no DisplayDocTitle entry")
         elif prefs.DisplayDocTitle is not True:
             self.fail("07-002", "ViewerPreferences DisplayDocTitle is not true")
+        if "/Outlines" in root and root.Outlines.get("/First") is not None and \
+                root.get("/PageMode") != "/UseOutlines":
+            self.fail("outline-panel", "the PDF has bookmarks but does not open with them shown "
+                      "(catalog /PageMode is not /UseOutlines)")
         self.lang = str(root.get("/Lang", "")).strip()
         self.lang = self.lang if _LANG.match(self.lang) else ""
         meta = root.get("/Metadata")
@@ -569,7 +576,7 @@ def audit(pdf_bytes: bytes) -> list[Problem]:
 
 def check(data: bytes, *, document: str, locale: str, output: str) -> list[CheckResult]:
     """The `pdf-ua` gate: one failed error result per problem, or one passed result."""
-    metrics = {"conditions_checked": len(CONDITIONS) + 2}
+    metrics = {"conditions_checked": len(CONDITIONS) + 3}
     problems = audit(data)
     if not problems:
         return [CheckResult("pdf-ua", document, locale, output, "error", True,

@@ -14,6 +14,9 @@ from .. import model as m
 from ..markdown import Context, inlines_of, parser
 
 HANDOUT = "handout"
+KEYWORD = "keyword"
+"""msgctxt of the front matter's keywords: a search term is translated apart from a heading or
+a word of the text that happens to be spelt the same."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,11 +26,12 @@ class Unit:
     domain: str
     """The document id, or `shared` for the snippets."""
     context: str | None
-    """msgctxt: `handout` for the handout's blocks (translated more plainly), else None."""
+    """msgctxt: `handout` for the handout's blocks (translated more plainly), `keyword` for the
+    front matter's keywords, else None."""
     msgid: str
     kind: str
-    """`title`, `summary`, `reviewed_by` (the review credit), `heading`, `paragraph`, `list item`, `table header`, `table cell`,
-    `image alt text`, `image caption`."""
+    """`title`, `summary`, `reviewed_by` (the review credit), `keyword`, `heading`, `paragraph`,
+    `list item`, `table header`, `table cell`, `image alt text`, `image caption`."""
     loc: m.Loc
     outputs: str = "*"
     """Which outputs show it: `article` (the body), `handouts` (the handout blocks) or `*`
@@ -37,7 +41,9 @@ class Unit:
     def notes(self) -> list[str]:
         """`#.` comments for the translator."""
         notes = [{"reviewed_by": "review credit: the team named in "
-                                 "\"Updated by … — date\""}.get(self.kind, self.kind)]
+                                 "\"Updated by … — date\"",
+                  "keyword": "keyword: a search term in the files' metadata (not printed); "
+                             "use the word patients would search for"}.get(self.kind, self.kind)]
         if self.context == HANDOUT:
             notes.append("handout: keep it short and plain")
         if "](" in self.msgid:
@@ -118,6 +124,9 @@ class _Walker:
             field = getattr(meta, name)
             new = self.text(Unit(doc.id, None, field.value, name, field.loc))
             fields[name] = replace(field, value=new) if new is not None else field
+        keywords = tuple(self.text(Unit(doc.id, KEYWORD, keyword, "keyword",
+                                        meta.keywords_loc or meta.title.loc, "*")) or keyword
+                         for keyword in meta.keywords)  # every output's metadata
         self.outputs = "article"
         body = self.blocks(doc.id, None, doc.body)
         self.outputs = "handouts"
@@ -126,7 +135,7 @@ class _Walker:
         contact = replace(doc.contact, blocks=self.blocks("shared", None, doc.contact.blocks))
         disclaimer = replace(doc.disclaimer,
                              blocks=self.blocks("shared", None, doc.disclaimer.blocks))
-        return replace(doc, meta=replace(meta, **fields), body=body, handout=handout,
+        return replace(doc, meta=replace(meta, **fields, keywords=keywords), body=body, handout=handout,
                        contact=contact, disclaimer=disclaimer)
 
 

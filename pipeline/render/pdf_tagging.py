@@ -20,6 +20,8 @@ conditions fixed are in brackets; `pipeline.checks.pdf_ua` audits the result ind
   (decoded from the MCIDs with the fonts' ToUnicode maps; adjacent Link siblings with the same
   target, i.e. one link broken over lines, share the whole text), else the element's /Alt,
   else the URI or `#destination`. `/F 4` (print) is set, and `/Tabs /S` on annotated pages.
+* Bookmarks: WeasyPrint makes an outline from the headings but leaves `/PageMode` unset, so
+  viewers open with the panel closed; a PDF with an outline gets `/PageMode /UseOutlines`.
 * Language [11-001..11-006, 06-001..06-003]: catalog `/Lang` = `lang`; XMP gains `dc:language`
   (rdf:Bag) and keeps the rest (`pdfuaid:part=1` and `dc:title` are added if missing).
   WeasyPrint drops `lang` on inner elements, so the HTML renderer gives each element whose
@@ -86,6 +88,8 @@ def repair(pdf_bytes: bytes, *, lang: str) -> bytes:
         _repair_links(pdf, parent_tree, text)
         _mark_languages(pdf, parent_tree, where)
         pdf.Root.Lang = String(lang)
+        if len(pdf.open_outline().root):
+            pdf.Root.PageMode = Name.UseOutlines
         _repair_xmp(pdf, lang)
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True, compress_streams=True, fix_metadata_version=False)

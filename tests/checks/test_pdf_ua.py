@@ -77,7 +77,7 @@ def test_clean_document_has_no_problems():
 
 def test_raw_weasyprint_fails_precisely():
     found = audit(raw(CLEAN))
-    assert {p.condition for p in found} == {"01-005", "28-012"}
+    assert {p.condition for p in found} == {"01-005", "28-012", "outline-panel"}
     footer = next(p for p in found if p.condition == "01-005")
     assert footer.page == 1 and "'Page 1 of 1'" in footer.message
     assert footer.message.startswith("Matterhorn 01-005: ")
@@ -101,6 +101,7 @@ def test_th_scope_rule_is_precise():
     (lambda pdf: pdf.Root.__delitem__("/Metadata"), "06-001"),
     (lambda pdf: pdf.Root.ViewerPreferences.__setitem__("/DisplayDocTitle", False), "07-002"),
     (lambda pdf: pdf.Root.__delitem__("/ViewerPreferences"), "07-001"),
+    (lambda pdf: pdf.Root.__delitem__("/PageMode"), "outline-panel"),
     (lambda pdf: pdf.Root.MarkInfo.__setitem__("/Suspects", True), "01-007"),
     (lambda pdf: pdf.Root.MarkInfo.__setitem__("/Marked", False), "UA1-7.1"),
     (lambda pdf: pdf.Root.StructTreeRoot.__setitem__("/RoleMap", pikepdf.Dictionary(P="/Span")),
@@ -175,7 +176,8 @@ def test_check_wrapper():
     assert len(ok) == 1 and ok[0].passed and ok[0].check == "pdf-ua"
     assert ok[0].metrics["conditions_checked"] >= len(CONDITIONS) >= 50
     bad = check(raw(CLEAN), document="doc", locale="es", output="handout")
-    assert [r.passed for r in bad] == [False, False]
+    assert [r.passed for r in bad] == [False, False, False]
     assert {(r.check, r.severity, r.document, r.locale, r.output) for r in bad} == {
         ("pdf-ua", "error", "doc", "es", "handout")}
-    assert all(r.blocks and r.message.startswith("Matterhorn ") for r in bad)
+    assert all(r.blocks and r.message.startswith(("Matterhorn ", "outline-panel: "))
+               for r in bad)

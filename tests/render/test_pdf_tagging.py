@@ -105,6 +105,11 @@ def test_weasyprint_still_misses_scope_lang_and_link_text():
         assert b"dc:language" not in pdf.Root.Metadata.read_bytes()
 
 
+def test_weasyprint_still_opens_without_the_outline_panel():
+    with open_pdf(render(ARTICLE)) as pdf:
+        assert "/Outlines" in pdf.Root and "/PageMode" not in pdf.Root
+
+
 def test_raw_weasyprint_output_fails_the_audit():
     assert {"01-005", "28-012"} <= conditions(render(ARTICLE))
     assert {"01-005", "15-003", "28-011", "28-012"} <= conditions(render(EDGES))
@@ -130,6 +135,20 @@ def test_repairing_twice_is_harmless():
     assert audit(twice) == [] and repair(twice, lang="en") == twice
     with open_pdf(twice) as pdf:
         assert pdf.Root.Metadata.read_bytes().count(b"<dc:language>") == 1
+
+
+def test_pdfs_open_with_the_outline_panel():
+    """The bookmarks WeasyPrint makes from the headings are shown when the PDF opens."""
+    with open_pdf(repaired(ARTICLE)) as pdf:
+        assert pdf.Root.PageMode == "/UseOutlines"
+        assert len(pdf.open_outline().root) == 1  # "Title", with its sub-headings under it
+
+
+def test_a_pdf_without_bookmarks_keeps_its_page_mode():
+    bare = ARTICLE.replace("<h1>Title</h1>", "").replace("<h2>Section</h2>", "").replace(
+        "<h3>Sub</h3>", "")
+    with open_pdf(repair(render(bare), lang="en")) as pdf:
+        assert "/Outlines" not in pdf.Root and "/PageMode" not in pdf.Root
 
 
 def test_margin_boxes_become_pagination_artifacts():
