@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from . import config as config_mod
@@ -27,6 +27,9 @@ from .publish import write_atomic
 OUTPUT_FILES = {"html": "{id}.html", "pdf": "{id}.pdf", "docx": "{id}.docx",
                 "handout": "{id}-handout.pdf", "handout-large": "{id}-handout-large.pdf"}
 FORMATS = tuple(OUTPUT_FILES)
+PAGED = ("pdf", "docx", "handout", "handout-large")
+"""Outputs laid out on paper: one job, and one file, per page-size edition. The HTML page is
+printed on whatever paper its reader has."""
 PSEUDO_LOCALES = ("en_XA", "ar_XB")
 
 
@@ -37,14 +40,16 @@ class Selection:
     docs: tuple[str, ...] = ()
     locales: tuple[str, ...] = ()
     formats: tuple[str, ...] = ()
+    page_sizes: tuple[str, ...] = ()
+    """Editions of the paged outputs (`--page-size`); empty means the configured ones."""
 
     def as_dict(self) -> dict:
         return {"docs": list(self.docs), "locales": list(self.locales),
-                "formats": list(self.formats)}
+                "formats": list(self.formats), "page_sizes": list(self.page_sizes)}
 
     @property
     def everything(self) -> bool:
-        return not (self.docs or self.locales or self.formats)
+        return not (self.docs or self.locales or self.formats or self.page_sizes)
 
 
 @dataclass
@@ -62,6 +67,8 @@ class Outcome:
     pages: int | None = None
     status: str = ""
     """What the summary table shows; derived from `published` when empty."""
+    page_size: str | None = None
+    """The edition's paper size (None for the HTML page)."""
 
     @property
     def withheld_because(self) -> list[str]:
@@ -70,14 +77,15 @@ class Outcome:
     def record(self) -> dict:
         return {"path": self.filename, "document": self.document, "locale": self.locale,
                 "output": self.output, "published": self.published, "size": self.size,
-                "pages": self.pages, "sha256": self.sha256,
+                "pages": self.pages, "sha256": self.sha256, "page_size": self.page_size,
                 "withheld_because": self.withheld_because}
 
     @classmethod
     def from_state(cls, record: dict) -> "Outcome":
         outcome = cls(record["document"], record["locale"], record["output"], record["path"],
                       [CheckResult(**r) for r in record["results"]], record["published"],
-                      record["size"], record["sha256"], record["pages"])
+                      record["size"], record["sha256"], record["pages"],
+                      page_size=record.get("page_size"))
         outcome.status = "reused" if outcome.published else \
             "WITHHELD (unchanged): " + "; ".join(outcome.withheld_because)[:110]
         return outcome
@@ -115,8 +123,22 @@ class Project:
     formats: tuple[str, ...]
 
 
-def plan(config: config_mod.Config, selection: Selection) -> list[tuple[str, str, str, str]]:
-    """(document, locale, output, filename) for the selection; bad selections are errors."""
+def artifact_name(doc_id: str, locale: str, output: str, size: str | None,
+                  config: config_mod.Config) -> str:
+    """`<locale>/<file>`: the first configured page size keeps the plain name, any other edition
+    has its size before the extension (`x-a4.pdf`, `x-handout-a4.pdf`), so editions coexist and
+    adding one renames nothing that is already published or linked to."""
+    name = OUTPUT_FILES[output].format(id=doc_id)
+    if size is not None and size != config.page_size:
+        stem, dot, extension = name.rpartition(".")
+        name = f"{stem}-{size}{dot}{extension}"
+    return f"{locale}/{name}"
+
+
+def plan(config: config_mod.Config, selection: Selection
+         ) -> list[tuple[str, str, str, str, str | None]]:
+    """(document, locale, output, filename, page size) for the selection: one job per page-size
+    edition of each paged output, one for the HTML page. Bad selections are errors."""
     from .reader import document_ids
 
     known = document_ids(config)
@@ -134,10 +156,31 @@ def plan(config: config_mod.Config, selection: Selection) -> list[tuple[str, str
             raise UsageError(f"unknown format `{fmt}`", hint=f"formats: {', '.join(FORMATS)}")
     if not known:
         raise UsageError("source/ holds no documents", hint="create one with `plainpress new ID`")
-    return [(doc_id, locale, output, f"{locale}/" + OUTPUT_FILES[output].format(id=doc_id))
-            for doc_id in (selection.docs or known)
-            for locale in (selection.locales or config.locales)
-            for output in (selection.formats or FORMATS)]
+    tasks = [(doc_id, locale, output, artifact_name(doc_id, locale, output, size, config), size)
+             for doc_id in (selection.docs or known)
+             for locale in (selection.locales or config.locales)
+             for output in (selection.formats or FORMATS)
+             for size in ((selection.page_sizes or config.page_sizes) if output in PAGED
+                          else (None,))]
+    _no_clashing_names(config, known, tasks)
+    return tasks
+
+
+def _no_clashing_names(config: config_mod.Config, known, tasks) -> None:
+    """Two jobs may not publish under one name (document `x-a4` and the a4 edition of `x`)."""
+    owners: dict[str, tuple] = {}
+    everything = [(d, l, o, artifact_name(d, l, o, s, config), s)
+                  for d in known for l in config.locales for o in FORMATS
+                  for s in (config.page_sizes if o in PAGED else (None,))]
+    for task in everything + tasks:
+        other = owners.setdefault(task[3], task)
+        if other[:3] != task[:3] or other[4] != task[4]:
+            raise UsageError(
+                f"{task[3]} would be both the {other[2]} of `{other[0]}`"
+                f"{f' ({other[4]})' if other[4] else ''} and the {task[2]} of `{task[0]}`"
+                f"{f' ({task[4]})' if task[4] else ''}",
+                hint=f"rename source/{max(other[0], task[0], key=len)}.md: a document id may not "
+                     "end in a page size (-a4, -letter) or -handout")
 
 
 def load_project(root: Path, selection: Selection,
@@ -169,10 +212,11 @@ def build(root: Path, selection: Selection = Selection(), out_dir: Path | None =
           jobs: int = 1, progress=None) -> BuildResult:
     """Build, gate and publish the selection; write `report.json`."""
     config = config_mod.load(root)
+    if page_size:
+        selection = replace(selection, page_sizes=(page_size,))
     tasks = plan(config, selection)
     out_dir = out_dir or root / "build"
-    size = page_size or config.page_size
-    prints = Fingerprints(root, config.theme, config.source_locale, size, allow_incomplete,
+    prints = Fingerprints(root, config.theme, config.source_locale, allow_incomplete,
                           config.reference_docx)
     result = BuildResult(out_dir=out_dir)
     with build_lock(out_dir):
@@ -183,7 +227,7 @@ def build(root: Path, selection: Selection = Selection(), out_dir: Path | None =
         new_state: dict[str, dict] = {}
         todo = []
         for task in tasks:
-            fingerprint = prints.job(*task[:3])
+            fingerprint = prints.job(*task[:3], task[4])
             record = state.get(task[3])
             if record and record.get("fingerprint") == fingerprint and (
                     still_published(out_dir, record) if record["published"]
@@ -195,7 +239,7 @@ def build(root: Path, selection: Selection = Selection(), out_dir: Path | None =
             else:
                 todo.append((task, fingerprint))
         if todo:
-            _render(root, config, selection, todo, size, publish, allow_incomplete, jobs,
+            _render(root, config, selection, todo, publish, allow_incomplete, jobs,
                     out_dir, result, fresh, new_state, progress)
         for task in tasks:
             if task[3] in fresh:
@@ -266,7 +310,7 @@ def _distinct(checks) -> list[CheckResult]:
     return out
 
 
-def _render(root, config, selection, todo, size, publish, allow_incomplete, jobs, out_dir,
+def _render(root, config, selection, todo, publish, allow_incomplete, jobs, out_dir,
             result, fresh, new_state, progress) -> None:
     """Localize, render, gate and publish the jobs that are not fresh."""
     from . import workers
@@ -292,14 +336,15 @@ def _render(root, config, selection, todo, size, publish, allow_incomplete, jobs
                        "path": task[3], "reason": reason[:300]}
             result.skipped.append(skipped)
             outcome = Outcome(task[0], task[1], task[2], task[3], mine, False,
-                              status="WITHHELD: translation or glyph problems")
+                              status="WITHHELD: translation or glyph problems",
+                              page_size=task[4])
             fresh[task[3]] = outcome
             if publish:  # remembered, so that a later partial build still reports it
                 new_state[task[3]] = {**_state_record(outcome, fingerprint, out_dir),
                                       "skipped": skipped}
         else:
             renderable.append((task, fingerprint))
-    workers.prepare(project, localized, size)
+    workers.prepare(project, localized)
     per_output: dict[str, list[float]] = {}
     peak = 0
     for index, ((task, fingerprint), done) in enumerate(
@@ -316,7 +361,7 @@ def _render(root, config, selection, todo, size, publish, allow_incomplete, jobs
             keep_withheld(out_dir, task[3], data)  # for `plainpress serve` to show
         outcome = Outcome(task[0], task[1], task[2], task[3], results, passed and publish,
                           len(data), hashlib.sha256(data).hexdigest(), done.pages,
-                          "built" if passed else "")
+                          "built" if passed else "", task[4])
         fresh[task[3]] = outcome
         if publish and not any(r.check in ("translation", "glyphs") and r.blocks
                                for r in results):
@@ -386,20 +431,18 @@ CHECK_STATUS = {"pass": "passes", "fail": "FAILS GATES", "stale": "stale: run `p
 
 def stale_artifacts(root: Path, config: config_mod.Config, out_dir: Path, tasks) -> set[str]:
     """The artifacts older than their inputs: the last build recorded a fingerprint for the
-    very file that is there, and no page size or `--allow-incomplete` gives that fingerprint
-    now. A file the state does not describe (none recorded, or changed since) is not judged
-    stale: the gates judge it."""
+    very file that is there, and neither value of `--allow-incomplete` gives that fingerprint
+    now (the page size is the file's own edition). A file the state does not describe (none
+    recorded, or changed since) is not judged stale: the gates judge it."""
     state = load_state(out_dir)
-    prints = [Fingerprints(root, config.theme, config.source_locale, size, incomplete,
-                           config.reference_docx)
-              for size in dict.fromkeys((config.page_size, "letter", "a4"))
-              for incomplete in (False, True)]
+    prints = [Fingerprints(root, config.theme, config.source_locale, incomplete,
+                           config.reference_docx) for incomplete in (False, True)]
     stale = set()
-    for doc_id, locale, output, filename in tasks:
+    for doc_id, locale, output, filename, size in tasks:
         record = state.get(filename)
         if not record or not record.get("published") or not still_published(out_dir, record):
             continue
-        if all(p.job(doc_id, locale, output) != record.get("fingerprint") for p in prints):
+        if all(p.job(doc_id, locale, output, size) != record.get("fingerprint") for p in prints):
             stale.add(filename)
     return stale
 
@@ -438,8 +481,8 @@ def check_existing(root: Path, selection: Selection = Selection(),
     stale = stale_artifacts(root, project.config, out_dir, tasks)
     for job in localize(project.config, project.theme, project.documents, project.locales):
         result.checks += job.results
-        for output in project.formats:
-            filename = f"{job.locale}/" + OUTPUT_FILES[output].format(id=job.source.id)
+        for _, _, output, filename, size in (t for t in tasks
+                                             if t[:2] == (job.source.id, job.locale)):
             path = out_dir / filename
 
             def skip(kind: str, check: str | None = None, message: str = "") -> None:
@@ -449,7 +492,8 @@ def check_existing(root: Path, selection: Selection = Selection(),
                         check, job.source.id, job.locale, output, "warning", False, message,
                         shown.as_posix(), "run `plainpress build`"))
                 result.outcomes.append(Outcome(job.source.id, job.locale, output, filename,
-                                               [], False, status=CHECK_STATUS[kind]))
+                                               [], False, status=CHECK_STATUS[kind],
+                                               page_size=size))
 
             if job.blocked_for(output):
                 skip("held")
@@ -470,7 +514,7 @@ def check_existing(root: Path, selection: Selection = Selection(),
                 result.outcomes.append(Outcome(
                     job.source.id, job.locale, output, filename, results, passed, len(data),
                     hashlib.sha256(data).hexdigest(),
-                    status=CHECK_STATUS["pass" if passed else "fail"]))
+                    status=CHECK_STATUS["pass" if passed else "fail"], page_size=size))
     from .i18n.translate import orphan_catalogs
     result.checks += orphan_catalogs(project.config)
     result.summary = check_summary(result.outcomes)

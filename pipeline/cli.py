@@ -27,7 +27,8 @@ def _selection_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
                         help="output folder (default: build/)")
     parser.add_argument("--page-size", choices=("letter", "a4"), default=None,
-                        help="paper size for the PDFs (default: from pyproject.toml)")
+                        help="build only this page-size edition of the PDFs and DOCX "
+                             "(default: every one in pyproject.toml)")
     parser.add_argument("--jobs", "-j", type=int, default=os.cpu_count() or 1, metavar="N",
                         help="worker processes (default: the number of cores)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
@@ -94,7 +95,8 @@ def _print_results(result, out=None) -> None:
                                     "WITHHELD: " + "; ".join(outcome.withheld_because)[:120])
         print(f"{outcome.filename.ljust(width)}  {status}", file=out)
     for path in getattr(result, "removed", []):
-        print(f"removed {path} (its document or locale no longer exists)", file=out)
+        print(f"removed {path} (its document, locale or page size is no longer configured)",
+              file=out)
     if getattr(result, "summary", ""):
         print(f"\n{result.summary}", file=out)
         return
@@ -185,7 +187,8 @@ def run(argv: list[str]) -> int:
         return 0
     if args.command == "i18n":
         return run_i18n(root, args)
-    selection = Selection(tuple(args.doc), tuple(args.locale), tuple(args.format))
+    selection = Selection(tuple(args.doc), tuple(args.locale), tuple(args.format),
+                          (args.page_size,) if args.page_size else ())
     out_dir = confined_out(root, args.out) if args.out else None
     if args.command == "serve":
         from .serve import serve as serve_preview

@@ -43,7 +43,8 @@ class Config:
     source_locale: str = "en"
     locales: tuple[str, ...] = ("en",)
     """Locales to publish, the source locale included."""
-    page_size: str = "letter"
+    page_sizes: tuple[str, ...] = ("letter",)
+    """The page-size editions of the paged outputs; the first keeps the plain file names."""
     theme: str = "styles/theme.toml"
     email_size_limit_kb: int = 500
     reading: ReadingTargets = field(default_factory=ReadingTargets)
@@ -51,6 +52,11 @@ class Config:
     reference_docx: str | None = None
     """A .docx whose styles the DOCX output uses instead of the theme's (like pandoc's
     --reference-doc), relative to the project."""
+
+    @property
+    def page_size(self) -> str:
+        """The main edition's page size (the only one, unless `page_sizes` lists more)."""
+        return self.page_sizes[0]
 
     @property
     def source_dir(self) -> Path:
@@ -66,6 +72,7 @@ _SCHEMA: dict[str, type | tuple[type, ...]] = {
     "source_locale": str,
     "locales": list,
     "page_size": str,
+    "page_sizes": list,
     "theme": str,
     "email_size_limit_kb": int,
     "reading_level": dict,
@@ -167,10 +174,7 @@ def load(root: Path) -> Config:
             _check_styles_path(root, table[key], key, where(key))
     if source_locale not in locales:
         locales = [source_locale, *locales]
-    page_size = table.get("page_size", "letter")
-    if page_size not in PAGE_SIZES:
-        raise ConfigError(f"unknown page_size `{page_size}`", where("page_size"),
-                          hint=f"use one of: {', '.join(PAGE_SIZES)}")
+    page_sizes = _page_sizes(table, where)
     reading = table.get("reading_level", {})
     for key, value in reading.items():
         if key not in _READING_KEYS:
@@ -192,13 +196,33 @@ def load(root: Path) -> Config:
         organisation=table["organisation"].strip(),
         source_locale=source_locale,
         locales=tuple(dict.fromkeys(locales)),
-        page_size=page_size,
+        page_sizes=page_sizes,
         theme=table.get("theme", "styles/theme.toml"),
         email_size_limit_kb=table.get("email_size_limit_kb", 500),
         reading=ReadingTargets(**{k: float(v) for k, v in reading.items()}),
         jargon=tuple(jargon),
         reference_docx=table.get("reference_docx"),
     )
+
+
+def _page_sizes(table: dict, where) -> tuple[str, ...]:
+    """`page_size = "a4"` is the one-size form of `page_sizes = ["a4"]`; not both at once."""
+    if "page_size" in table and "page_sizes" in table:
+        raise ConfigError("give either `page_size` or `page_sizes`, not both",
+                          where("page_sizes"), hint=f"write {_example('page_sizes')} alone")
+    key = "page_sizes" if "page_sizes" in table else "page_size"
+    sizes = table.get("page_sizes", [table.get("page_size", "letter")])
+    if not sizes:
+        raise ConfigError("`page_sizes` needs at least one page size", where(key),
+                          hint=f"write {_example('page_sizes')}")
+    for size in sizes:
+        if size not in PAGE_SIZES:
+            raise ConfigError(f"unknown page size `{_shown(size).strip(chr(34))}` in `{key}`",
+                              where(key), hint=f"use one of: {', '.join(PAGE_SIZES)}")
+        if sizes.count(size) > 1:
+            raise ConfigError(f"`{size}` is listed twice in `{key}`", where(key),
+                              hint=f"write {_example('page_sizes')}")
+    return tuple(sizes)
 
 
 def _shown(value: object) -> str:
@@ -214,6 +238,7 @@ def _example(key: str) -> str:
             "source_locale": '`source_locale = "en"`',
             "locales": '`locales = ["en", "es"]`',
             "page_size": '`page_size = "letter"` (or "a4")',
+            "page_sizes": '`page_sizes = ["letter", "a4"]`',
             "theme": '`theme = "styles/theme.toml"`',
             "email_size_limit_kb": "`email_size_limit_kb = 500`",
             "reading_level": "a [tool.plainpress.reading_level] table",

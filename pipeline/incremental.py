@@ -3,9 +3,9 @@
 A job (document × locale × output) is rebuilt only when the hash of its inputs changes: its
 source file and the images it names, the shared snippets, the PO files of its locale (and the
 `ui` catalog its labels come from, for a source locale that is not English), the style files
-its output uses, the theme, `pyproject.toml`, the page size, the pipeline's own code, and what
-it depends on outside the project: the installed library versions and the font files the theme
-resolves to. Everything here reads bytes and names only (no parsing of sources), so a build
+its output uses, the theme, `pyproject.toml`, its page-size edition (paged outputs only), the
+pipeline's own code, and what it depends on outside the project: the installed library versions
+and the font files the theme resolves to. Everything here reads bytes and names only (no parsing of sources), so a build
 with nothing to do stays fast.
 """
 
@@ -83,15 +83,15 @@ def font_digest(root: Path, theme: str) -> str:
 class Fingerprints:
     """Computes job fingerprints for one build, reading each input file once."""
 
-    def __init__(self, root: Path, theme: str, source_locale: str, page_size: str,
-                 allow_incomplete: bool, reference_docx: str | None = None):
+    def __init__(self, root: Path, theme: str, source_locale: str, allow_incomplete: bool,
+                 reference_docx: str | None = None):
         self.root = root
         self.source_locale = source_locale
         self.cache: dict[Path, str] = {}
         common = hashlib.sha256()
         for part in (pipeline_digest(), library_digest(), font_digest(root, theme),
                      self.digest(root / "pyproject.toml"),
-                     self.digest(root / theme), page_size, str(allow_incomplete),
+                     self.digest(root / theme), str(allow_incomplete),
                      self.digest(root / reference_docx) if reference_docx else "-"):
             common.update(part.encode())
         shared = sorted((root / "source" / "_shared").glob("*.md"))
@@ -116,9 +116,9 @@ class Fingerprints:
             pass
         return digest.hexdigest()
 
-    def job(self, doc_id: str, locale: str, output: str) -> str:
+    def job(self, doc_id: str, locale: str, output: str, page_size: str | None) -> str:
         digest = hashlib.sha256()
-        digest.update(f"{self.common}|{doc_id}|{locale}|{output}|".encode())
+        digest.update(f"{self.common}|{doc_id}|{locale}|{output}|{page_size}|".encode())
         digest.update(self.source(doc_id).encode())
         for name in STYLE_FILES[output]:
             digest.update(self.digest(self.root / "styles" / name).encode())

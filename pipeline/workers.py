@@ -18,7 +18,9 @@ from .model import Artifact, CheckResult, Document
 from .ui import Labels
 
 _STATE: dict = {}
-"""What the parent prepared: the project, the localized jobs, the page size."""
+"""What the parent prepared: the project and the localized jobs."""
+SCREEN = "auto"
+"""The HTML page's `@page` size: the reader's own paper, whatever the editions are."""
 
 
 @dataclass
@@ -35,12 +37,13 @@ class Rendered:
 class Renderers:
     """Per-process rendering state (compiled templates, WeasyPrint set-up)."""
 
-    def __init__(self, project, page_size: str):
+    def __init__(self, project, page_size: str, pdf=None):
         from .render.context import RenderContext
         from .render.pdf import PdfRenderer
 
         self.ctx = RenderContext(project.config, project.theme, page_size)
-        self.pdf = PdfRenderer(self.ctx)
+        # WeasyPrint's set-up depends on the project, not the paper: editions share it.
+        self.pdf = pdf or PdfRenderer(self.ctx)
 
     def render(self, doc: Document, output: str, labels: Labels) -> bytes:
         from .locale import bcp47
@@ -69,27 +72,35 @@ def page_count(output: str, data: bytes) -> int | None:
     return pages(data)
 
 
-def prepare(project, localized: dict, page_size: str) -> None:
+def prepare(project, localized: dict) -> None:
     """Set what the jobs need; call before `run` (workers inherit it when forked)."""
     _STATE.clear()
-    _STATE.update(project=project, localized=localized, page_size=page_size)
+    _STATE.update(project=project, localized=localized, renderers={})
 
 
-def run_one(task: tuple[str, str, str, str]) -> Rendered:
-    """Render and gate one (document, locale, output, filename) in this process."""
+def renderers(page_size: str | None) -> Renderers:
+    """This process's renderers for one page-size edition (None: the HTML page)."""
+    made = _STATE["renderers"]
+    size = page_size or SCREEN
+    if size not in made:
+        shared = next(iter(made.values())).pdf if made else None
+        made[size] = Renderers(_STATE["project"], size, shared)
+    return made[size]
+
+
+def run_one(task: tuple[str, str, str, str, str | None]) -> Rendered:
+    """Render and gate one (document, locale, output, filename, page size) in this process."""
     import time
 
     from .checks.run import gate
     from .render.html import stamp
 
-    doc_id, locale, output, filename = task
+    doc_id, locale, output, filename, page_size = task
     project = _STATE["project"]
-    if "renderers" not in _STATE:
-        _STATE["renderers"] = Renderers(project, _STATE["page_size"])
     job = _STATE["localized"][(doc_id, locale)]
     doc = job.doc_for(output)
     start = time.perf_counter()
-    data = _STATE["renderers"].render(doc, output, job.labels)
+    data = renderers(page_size).render(doc, output, job.labels)
     artifact = Artifact(doc_id, locale, output, filename, data)
     results = gate(doc, artifact, stamp(doc, job.labels), project.config, project.theme)
     pages = page_count(output, data)
@@ -97,7 +108,7 @@ def run_one(task: tuple[str, str, str, str]) -> Rendered:
                     resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
-def run(tasks: list[tuple[str, str, str, str]], jobs: int) -> Iterator[Rendered]:
+def run(tasks: list[tuple[str, str, str, str, str | None]], jobs: int) -> Iterator[Rendered]:
     """Results of `tasks`, in order; with `jobs` > 1 the work is spread over processes."""
     if jobs <= 1 or len(tasks) <= 1:
         for task in tasks:

@@ -84,8 +84,10 @@ def test_page_sizes(project):
     with pikepdf.open(project.root / "build/en/sample-handout.pdf") as pdf:
         assert [round(float(v)) for v in pdf.pages[0].MediaBox] == [0, 0, 612, 792]
     assert build(project, "--format", "handout", "--page-size", "a4") == 0
-    with pikepdf.open(project.root / "build/en/sample-handout.pdf") as pdf:
+    with pikepdf.open(project.root / "build/en/sample-handout-a4.pdf") as pdf:
         assert [round(float(v)) for v in pdf.pages[0].MediaBox] == [0, 0, 595, 842]
+    with pikepdf.open(project.root / "build/en/sample-handout.pdf") as pdf:  # kept as it was
+        assert [round(float(v)) for v in pdf.pages[0].MediaBox] == [0, 0, 612, 792]
 
 
 def test_a_handout_over_its_budget_is_withheld(project, capsys):
