@@ -18,8 +18,13 @@ must read, letters in order, in those blocks with spaces removed. Proven: no cha
 added or changed; each word's letters and the blocks in logical order. Not proven: the order of
 words, digits and punctuation inside a block, or which letter carries a vowel sign.
 
+Two readers: after pypdf's structure-block comparison, a PDF is read again with poppler's
+`pdftotext`, the text Evince and Okular copy out (`copy_text`): every unit must read right
+there too (right-to-left units word by word, marks included).
+
 Missing glyphs: U+FFFD or control characters in the readback (pypdf's sign of a broken font
-map); in PDFs a painted glyph that is `.notdef`, not in the font, or blank for a non-space.
+map); in PDFs a painted glyph that is `.notdef`, not in the font, or blank for a non-space (an
+empty glyph of zero advance paints nothing by design: it carries text, see `pdf_rtl_text`).
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from ..model import (BlockQuote, BulletList, CheckResult, Document, Figure, Head
                      Loc, OrderedList, Paragraph, Table)
 from ..render.html import stamp
 from ..ui import Labels
+from . import copy_text
 from .readback import ArtifactUnreadable, squash, text_of
 
 CHECK = "text-fidelity"
@@ -204,6 +210,8 @@ class _Font:
                         for code, dest in re.findall(r"<(\w+)>\s*<(\w*)>", part)}
         self.glyphs, self.cache = None, {}
         descendant = font.DescendantFonts[0]
+        from ..render.pdf_rtl_text import widths
+        self.advance = widths(descendant)
         stream = next(filter(None, map(descendant.get("/FontDescriptor", {}).get,
                                        ("/FontFile2", "/FontFile3"))), None)
         if stream is not None and descendant.get("/CIDToGIDMap", "/Identity") == "/Identity":
@@ -220,7 +228,7 @@ class _Font:
                 pen = BoundsPen(self.glyphs)
                 with suppress(Exception):  # an outline fontTools cannot draw proves nothing
                     self.glyphs[self.order[gid]].draw(pen)
-                    self.cache[gid] = pen.bounds is None
+                    self.cache[gid] = pen.bounds is None and self.advance.get(gid) != 0
         return self.cache.get(gid, False)
 
 
@@ -290,9 +298,36 @@ def check(doc: Document, output: str, data: bytes, labels: Labels | str | None =
         more, unit, problem = compare([u for u in wanted if u.kind == "alt text"], alts)
         matched += more
     metrics["matched"] = matched
+    if unit is None and pdf:
+        metrics["readers"] = ["pypdf", "pdftotext"]
+        try:
+            wrong = copy_text.missing(text_units, data, lambda u: rtl or bool(
+                RTL_CHARS.search(u.text)), _norm, words)
+        except copy_text.PopplerMissing as exc:
+            return [result(False, f"cannot read the {output} as poppler copies it: {exc}", None,
+                           "run `make` (it installs poppler-utils), or apt-get install "
+                           "poppler-utils", metrics)]
+        if wrong is not None:
+            unit, words_there = wrong
+            shown = unit.text if len(unit.text) <= 60 else unit.text[:57] + "…"
+            where = str(unit.loc) if unit.loc else None
+            if words_there:  # see copy_text: the page shows the words in this order
+                return [CheckResult(CHECK, doc.id, doc.locale, output, "warning", False,
+                                    f"the {unit.kind} “{shown}” has its words in another order "
+                                    f"when copied out of the {output} with poppler (pdftotext, "
+                                    "as Evince and Okular copy it); every word reads right",
+                                    where, "look at the page: a left-to-right phrase with "
+                                    "emphasis or a link inside a right-to-left line can show "
+                                    "its pieces in right-to-left order", metrics)]
+            return [result(False, f"the {unit.kind} “{shown}” reads wrong in the {output} when "
+                           "copied out with poppler (pdftotext; Evince and Okular copy the "
+                           "same text), though pypdf reads it right", where, "the PDF's text "
+                           "layer must give every reader the same text: see "
+                           "pipeline/render/pdf_rtl_text.py", metrics)]
     if unit is None:
+        readers = "; read by pypdf and by pdftotext" if pdf else ""
         return [result(True, f"all {len(wanted)} pieces of text are in the {output}, in order "
-                       f"({metrics['mode']})", None, None, metrics)]
+                       f"({metrics['mode']}{readers})", None, None, metrics)]
     shown = unit.text if len(unit.text) <= 60 else unit.text[:57] + "…"
     if pdf and rtl and problem.startswith("has the word"):
         # Every letter is there; only the order of one word differs, and pypdf's visual-to-

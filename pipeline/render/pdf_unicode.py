@@ -10,6 +10,9 @@ the installed font: its character map, then the single and ligature substitution
 table (positional forms and lam-alef). A map entry is replaced only when it is empty or holds
 several characters where the glyph stands for one of them; correct entries and real ligatures
 are left alone.
+
+Then each right-to-left glyph is left with at most one character (`pdf_rtl_text`), so that
+poppler's extraction reads the words as pypdf's does.
 """
 
 from __future__ import annotations
@@ -88,8 +91,12 @@ def _cmap(entries: dict[int, str]) -> bytes:
 
 
 def repair(pdf_bytes: bytes) -> bytes:
-    """The PDF with its fonts' ToUnicode maps corrected (unchanged bytes if nothing to fix)."""
+    """The PDF with its fonts' ToUnicode maps corrected and its right-to-left clusters given
+    one character per glyph (unchanged bytes if nothing to fix)."""
     import pikepdf
+
+    from .pdf_rtl_text import split_clusters
+    from .pdf_tagging import _to_unicode
 
     changed = False
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
@@ -125,6 +132,7 @@ def repair(pdf_bytes: bytes) -> bytes:
                 if fixed != entries:
                     font.ToUnicode = pdf.make_stream(_cmap(fixed))
                     changed = True
+        changed = split_clusters(pdf, _to_unicode, _cmap) or changed
         if not changed:
             return pdf_bytes
         out = io.BytesIO()

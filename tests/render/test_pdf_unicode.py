@@ -31,7 +31,9 @@ WORDS = ["شيئًا", "جدًا", "أسئلة"]
 
 
 @pytest.fixture
-def arabic_pdf(project) -> bytes:
+def arabic_pdf(project, monkeypatch) -> bytes:
+    """The PDF as `pdf_unicode.repair` receives it: WeasyPrint's, with the tagging repaired."""
+    monkeypatch.setattr(pdf_unicode, "repair", lambda data: data)
     cfg = config.load(project.root)
     doc = reader.read_document(cfg, "sample")
     para = Paragraph(parse_inline(TEXT, "x.po"), TEXT, doc.body[0].loc)
@@ -65,12 +67,40 @@ def test_rendered_arabic_reads_back_right(arabic_pdf):
     assert all(word in text for word in WORDS), text
 
 
+REPAIR = pdf_unicode.repair
+
+
+def maps(data: bytes) -> dict[str, dict[int, str]]:
+    from pipeline.render.pdf_tagging import _to_unicode
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return {str(f.BaseFont): _to_unicode(f)[1] for f in pdf.pages[0].Resources.Font.values()}
+
+
 def test_wrong_entries_are_repaired_from_the_font(arabic_pdf):
     broken = corrupt(arabic_pdf)
     assert not all(word in pdf_text(broken) for word in WORDS)
-    fixed = pdf_unicode.repair(broken)
+    fixed = REPAIR(broken)
     assert all(word in pdf_text(fixed) for word in WORDS), pdf_text(fixed)
 
 
-def test_correct_maps_are_left_alone(arabic_pdf, project):
-    assert pdf_unicode.repair(arabic_pdf) == arabic_pdf
+def test_correct_maps_are_left_alone(arabic_pdf):
+    """Only the right-to-left clusters are split (pdf_rtl_text); no entry is "repaired"."""
+    from pipeline.render.pdf_rtl_text import split_clusters
+    from pipeline.render.pdf_tagging import _to_unicode
+    with pikepdf.open(io.BytesIO(arabic_pdf)) as pdf:
+        assert split_clusters(pdf, _to_unicode, pdf_unicode._cmap)
+        out = io.BytesIO()
+        pdf.save(out)
+    assert maps(REPAIR(arabic_pdf)) == maps(out.getvalue())
+
+
+def test_a_pdf_without_right_to_left_text_is_returned_as_it_came(project):
+    cfg = config.load(project.root)
+    doc = reader.read_document(cfg, "sample")
+    renderer = PdfRenderer(RenderContext(cfg, theme.load(cfg), "letter"))
+    html = render_article(doc, renderer.ctx, Labels(), for_print=True)
+    from pipeline.render import pdf_tagging
+    import weasyprint
+    raw = pdf_tagging.repair(weasyprint.HTML(string=html, base_url=project.root.as_uri() + "/")
+                             .write_pdf(pdf_variant="pdf/ua-1"), lang="en")
+    assert REPAIR(raw) == raw
