@@ -4,7 +4,7 @@ Schema (version 1):
   {"version": 1, "project": str (folder name), "organisation": str, "selection": {...},
    "run": {"artifacts", "built", "reused", "withheld"} (what this run did),
    "artifacts": [{"path", "document", "locale", "output", "published", "size", "pages",
-                  "sha256", "withheld_because"}],
+                  "sha256", "page_size" (the edition's, null for HTML), "withheld_because"}],
    "checks": [{"check", "document", "locale", "output", "severity", "passed", "message",
                "location", "hint", "metrics"}],
    "skipped": [{"document", "locale", "output", "path", "reason"}],
