@@ -29,6 +29,7 @@ from ..config import Config
 from ..errors import UsageError
 from ..locale import PSEUDO, babel_locale
 from ..model import Document
+from ..publish import current_umask
 from ..ui import labels_translated, ui_catalog
 from . import catalogs
 from .extract import UI_DOMAIN, document_templates, ui_template
@@ -65,6 +66,7 @@ def write_together(files: dict[Path, bytes]) -> None:
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             staged.append((tmp, path))
             with os.fdopen(fd, "wb") as handle:
+                os.fchmod(handle.fileno(), 0o666 & ~current_umask())  # mkstemp's 0600 otherwise
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
