@@ -786,6 +786,138 @@ def test_invisible_characters_in_a_translation(es, capsys, char, name, msgid, do
     assert "(hint: " in out
 
 
+# ----------------------------------------------------------------------------- PO syntax
+
+
+def po_lines(project, domain: str = "sample") -> list[str]:
+    return (project.root / f"locales/es/LC_MESSAGES/{domain}.po").read_text("utf-8").split("\n")
+
+
+def msgfmt_verdict(path: Path) -> tuple[int, str]:
+    """`msgfmt -c`'s exit status and its first error line, the judge we agree with."""
+    import shutil
+    import subprocess
+    if shutil.which("msgfmt") is None:
+        pytest.skip("GNU gettext is installed by make")
+    proc = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True,
+                          text=True)
+    errors = [l for l in proc.stderr.splitlines() if "warning" not in l and l.startswith(str(path))]
+    return proc.returncode, errors[0] if errors else ""
+
+
+def test_unclosed_quote_is_a_syntax_error_at_its_line(es, capsys):
+    # `msgstr "Acerca de esto` published "Acerca de est".
+    line = set_msgstr(es, "bullet two", "viñeta dos") + 1
+    lines = po_lines(es)
+    assert lines[line - 1] == 'msgstr "viñeta dos"'
+    lines[line - 1] = 'msgstr "viñeta dos'
+    (es.root / PO).write_text("\n".join(lines), "utf-8")
+    # msgfmt refuses it too (naming the next line: its lexer has moved on by then)
+    assert msgfmt_verdict(es.root / PO)[1].startswith(f"{es.root / PO}:{line + 1}: end-of-line")
+    out = withheld(es, capsys)
+    assert f"{PO}:{line}: error: [translation] sample es *: PO syntax error: the string has " \
+           "no closing quote" in out, out
+
+
+def test_garbage_line_is_reported_at_its_own_line(es, capsys):
+    # Reported one line early (Babel counts from 0).
+    lines = po_lines(es)
+    line = lines.index('msgid "bullet two"') + 1
+    lines.insert(line - 1, "garbage here")
+    (es.root / PO).write_text("\n".join(lines), "utf-8")
+    assert msgfmt_verdict(es.root / PO)[1].startswith(f"{es.root / PO}:{line}: ")
+    out = withheld(es, capsys)
+    assert f"{PO}:{line}: error: [translation] sample es *: PO syntax error: `garbage` is " \
+           "not a PO keyword" in out, out
+
+
+def test_an_error_babel_finds_is_reported_at_its_own_line(es, capsys):
+    # A msgcat conflict marker: a comment to msgfmt, refused by Babel (which counts from 0).
+    lines = po_lines(es)
+    line = lines.index('msgid "bullet two"') + 1
+    lines.insert(line - 1, "#-#-#-#-#  other.po (x)  #-#-#-#-#")
+    (es.root / PO).write_text("\n".join(lines), "utf-8")
+    out = withheld(es, capsys)
+    assert f"{PO}:{line}: error: [translation] sample es *: PO syntax error: cannot parse po " \
+           "file with conflicts" in out, out
+
+
+def test_byte_order_mark_is_an_error_on_line_one(es, capsys):
+    # Was `sample.po:0: … misformatted keyword on 0`; msgfmt refuses a BOM on line 1.
+    (es.root / PO).write_bytes(b"\xef\xbb\xbf" + (es.root / PO).read_bytes())
+    assert msgfmt_verdict(es.root / PO)[0] != 0
+    out = withheld(es, capsys)
+    assert f"{PO}:1: error: [translation] sample es *: the file starts with a byte-order " \
+           "mark" in out, out
+
+
+@pytest.mark.parametrize("edit,words", [
+    (('msgstr "ES bullet two"', 'msgstr "ES bullet \\q two"'), "invalid escape `\\q`"),
+    (('msgstr "ES bullet two"', 'msgstr "ES bullet" two"'), "text after the closing quote"),
+    (('msgstr "ES bullet two"', ''), "has no msgstr"),
+    (('msgstr "ES bullet two"', 'msgstr "a"\nmsgstr "b"'), "a second msgstr"),
+    (('msgstr "ES bullet two"', 'msgid_plural "bullets"\nmsgstr[0] "a"\nmsgstr[2] "b"'),
+     "msgstr[2] where msgstr[1] comes next"),
+    (('msgstr "ES bullet two"', 'msgstr "ES bullet two"\n"más'), "no closing quote"),
+], ids=["bad-escape", "stray-quote", "no-msgstr", "two-msgstr", "plural-index", "continuation"])
+def test_po_syntax_errors_agree_with_msgfmt(es, capsys, edit, words):
+    path = es.root / PO
+    text = path.read_text("utf-8")
+    assert edit[0] in text
+    path.write_text(text.replace(edit[0], edit[1], 1), "utf-8")
+    status, first = msgfmt_verdict(path)
+    assert status != 0
+    line = int(first.split(":")[1])
+    if "end-of-line within string" in first:
+        line -= 1  # msgfmt names the line after the one the string does not end on
+    out = withheld(es, capsys)
+    assert f"{PO}:{line}: error: [translation] sample es *: PO syntax error: " in out, out
+    assert words in out, out
+
+
+def test_header_charset_that_does_not_match_the_bytes(es, capsys):
+    # A header saying ISO-8859-1 over UTF-8 bytes published "pÃ¡gina" (msgfmt says nothing).
+    lines = po_lines(es, "ui")
+    line = next(i for i, l in enumerate(lines, 1) if l.startswith('"Content-Type:'))
+    text = "\n".join(lines).replace("charset=utf-8", "charset=ISO-8859-1")
+    (es.root / UI).write_text(text, "utf-8")
+    out = withheld(es, capsys)
+    assert (f"{UI}:{line}: error: [translation] sample es *: the header declares "
+            "charset=ISO-8859-1, but the file is UTF-8") in out, out
+    assert "charset=UTF-8" in out  # the hint
+
+
+def test_header_charset_is_honoured_when_it_is_right(es, capsys):
+    # A real Windows-1252 file (as older tools wrote) is read as such: no mojibake, no error.
+    set_msgstr(es, STAMP, "Actualizado por {team} — {date}, página 1", "ui")
+    text = (es.root / UI).read_text("utf-8").replace("charset=utf-8", "charset=CP1252")
+    (es.root / UI).write_bytes(text.encode("cp1252"))
+    code, out, err = cli(es, capsys)
+    assert code == 0, out + err
+    page = html_text((es.root / "build/es/sample.html").read_text("utf-8"))
+    assert "— agosto de 2025, página 1" in page and "Ã" not in page
+    # and `make locales` turns it into UTF-8 without losing a character
+    assert main(["-C", str(es.root), "i18n", "update"]) == 0
+    data = (es.root / UI).read_bytes()
+    assert "{date}, página 1".encode() in data and b"charset=utf-8" in data.lower()
+
+
+@pytest.mark.parametrize("charset,data,words", [
+    ("UTF-8", "página".encode("latin-1"), "invalid UTF-8 at byte"),
+    ("KLINGON", "pagina".encode(), "unknown charset `KLINGON`"),
+    ("CHARSET", "página".encode(), "still says charset=CHARSET"),
+    ("UTF-16", "página".encode(), "not a charset gettext can read"),
+    ("ASCII", "página".encode("latin-1"), "the header declares charset=ASCII"),
+], ids=["utf8-latin1-bytes", "unknown", "template-default", "utf16", "ascii"])
+def test_header_charsets_that_cannot_be_read(es, capsys, charset, data, words):
+    path = es.root / UI
+    text = path.read_text("utf-8").replace("charset=utf-8", f"charset={charset}")
+    raw = text.encode("utf-8").replace(b'msgstr "ES Key points"', b'msgstr "' + data + b'"')
+    path.write_bytes(raw)
+    out = withheld(es, capsys)
+    assert f"{UI}:" in out and words in out, out
+
+
 # ----------------------------------------------------------------------------- render path
 
 HOSTILE_LABELS = {

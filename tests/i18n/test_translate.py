@@ -119,7 +119,8 @@ def test_qa_failures_block_the_locale(es_project, capsys, msgid, bad, words):
     end = index + 1
     while end < len(lines) and lines[end].startswith('"'):
         end += 1
-    lines[index:end] = [f'msgstr "{bad}"']
+    quoted = bad.replace('"', '\\"')
+    lines[index:end] = [f'msgstr "{quoted}"']
     path.write_text("\n".join(lines), "utf-8")
     assert build(es_project, "--format", "html") == 1
     out = capsys.readouterr().out
