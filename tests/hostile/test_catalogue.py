@@ -786,6 +786,21 @@ def test_invisible_characters_in_a_translation(es, capsys, char, name, msgid, do
     assert "(hint: " in out
 
 
+def test_marks_and_joiners_a_script_needs_are_allowed():
+    from pipeline.i18n import qa
+
+    def errors(translation, script="latin", source="Key points"):
+        return qa.check(source, translation, "ui.po", ui=True, script=script)[0]
+
+    assert errors("نقاط\u061cأساسية", "arabic") == []       # ALM in Arabic script
+    assert errors("نکات\u200cکلیدی", "arabic") == []        # Persian ZWNJ between letters
+    assert errors("मुख्य\u200dबातें") == []                  # Devanagari ZWJ
+    assert errors("x\u200by", source="a\u200bb") == []      # the source has it too
+    assert "U+061C" in errors("Puntos\u061cclave")[0]       # ALM outside Arabic script
+    assert "U+200F" in errors("نقاط\u200fأساسية", "arabic")[0]   # RLM: use ALM instead
+    assert "U+200D" in errors("Puntos \U0001F468\u200d\U0001F469")[0]  # not between letters
+
+
 # ----------------------------------------------------------------------------- PO syntax
 
 
@@ -1048,8 +1063,14 @@ def test_labels_that_hold_markup_add_no_link_to_the_pdf(hostile_renders, output)
     assert _links(hostile) == _links(clean)
     assert not any("evil" in link or "javascript" in link for link in _links(hostile))
     assert pages(hostile) < pages(clean) + 2
-    text = " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(hostile)).pages)
+    pdf = pypdf.PdfReader(io.BytesIO(hostile))
+    text = " ".join(page.extract_text() for page in pdf.pages)
     assert "BORRADOR <img src=x" in text and "alert(document.domain)" in text
+    if output != "pdf":  # the handout's bookmarks hold the label as its text
+        def titles(items):
+            for item in items:
+                yield from titles(item) if isinstance(item, list) else [item.title]
+        assert SCRIPT_LINK in titles(pdf.outline) and PHISH in titles(pdf.outline)
 
 
 def package_part(docx: bytes, kind: str) -> list[str]:
