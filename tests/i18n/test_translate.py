@@ -119,8 +119,7 @@ def test_qa_failures_block_the_locale(es_project, capsys, msgid, bad, words):
     end = index + 1
     while end < len(lines) and lines[end].startswith('"'):
         end += 1
-    quoted = bad.replace('"', '\\"')
-    lines[index:end] = [f'msgstr "{quoted}"']
+    lines[index:end] = [f'msgstr "{bad}"']
     path.write_text("\n".join(lines), "utf-8")
     assert build(es_project, "--format", "html") == 1
     out = capsys.readouterr().out
