@@ -11,10 +11,9 @@ PO files come from translators outside the organisation, so `read` checks what B
 through: the bytes must be in the charset the header declares (`decode`), every line must be
 PO syntax as `msgfmt -c` reads it (`posyntax`), an entry given twice (Babel silently keeps the
 last one; `msgfmt` refuses the file) is an error naming both lines, and the `Plural-Forms`
-header must be a valid gettext plural
-expression whose forms are in range (checked with the standard library's safe C-expression
-translator, never `eval` of the header); a file over `MAX_CATALOG_BYTES` is refused before it
-is read. `header_lines` on the returned catalog maps each header field to its line, so later
+header must be a valid gettext plural expression whose forms are in range (checked with the
+standard library's safe C-expression translator, never `eval` of the header); a file over
+`MAX_CATALOG_BYTES` is refused before it is read. `header_lines` on the returned catalog maps each header field to its line, so later
 errors about the header can point at it; `entry_lines` gives each message's msgstr line and
 `#,` flags line, the lines a translator edits (QA points there, not at the msgid).
 """
