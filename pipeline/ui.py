@@ -1,10 +1,20 @@
 """Labels the templates print themselves ("Key points", "Page 1 of 2", the review stamp).
 
 They live in the `ui` gettext domain. A `Labels` object is what templates call as `_()`; with no
-catalog it returns the source text. Placeholders are `{name}` (checked by translation QA).
-The labels are written in English, so every other language needs them translated, the source
-locale included (a Spanish-source site prints Spanish labels): `ui_catalog` says where a
-locale's translations come from.
+catalog it returns the source text. The labels are written in English, so every other language
+needs them translated, the source locale included (a Spanish-source site prints Spanish
+labels): `ui_catalog` says where a locale's translations come from.
+
+A label is plain text, never markup: it is returned as a
+plain `str` (so Jinja's autoescape, the CSS-string filter and the DOCX writer escape it), and a
+translation that is `Markup` is turned back into plain text first.
+
+Placeholders are `{name}`; `{{` and `}}` are literal braces; everything else, `%` included, is
+literal text. Filling in is one pass over the label (a value is never read as a label itself)
+and there is no printf- or `str.format`-style formatting at all, so a label cannot pad itself
+to megabytes, read attributes or crash the renderer. Translation QA (`i18n/qa.py`) refuses the
+labels that would not make sense (odd braces, other placeholders, markup); the renderers still
+never trust that it ran.
 """
 
 from __future__ import annotations
@@ -14,6 +24,42 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+_TOKEN = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+@dataclass(frozen=True)
+class Field:
+    """A placeholder in the parts of a label (`Labels.parts`)."""
+
+    name: str
+
+
+def tokens(label: str) -> list[str | Field]:
+    """A label → literal text pieces and `Field`s, in order. `{{`/`}}` are literal braces; a
+    brace that is neither (QA refuses it) is kept as literal text rather than failing."""
+    out: list[str | Field] = []
+    text: list[str] = []
+    end = 0
+    for match in _TOKEN.finditer(label):
+        text.append(label[end:match.start()])
+        if match.group(1):
+            if "".join(text):
+                out.append("".join(text))
+            text = []
+            out.append(Field(match.group(1)))
+        else:
+            text.append(match.group()[0])
+        end = match.end()
+    text.append(label[end:])
+    if "".join(text):
+        out.append("".join(text))
+    return out
+
+
+def placeholders(label: str) -> list[str]:
+    """The `{name}` placeholders of a label, sorted (`{{name}}` is literal text, not one)."""
+    return sorted(part.name for part in tokens(label) if isinstance(part, Field))
+
 
 @dataclass(frozen=True)
 class Labels:
@@ -21,9 +67,25 @@ class Labels:
 
     lookup: Callable[[str], str] = field(default=lambda text: text)
 
-    def __call__(self, text: str, **values: str) -> str:
-        translated = self.lookup(text)
-        return translated.format(**values) if values else translated
+    def translated(self, text: str) -> str:
+        """The translation of `text` as a plain `str` (never `Markup`)."""
+        return str(self.lookup(text))  # str() of a str subclass (Markup) is a plain str
+
+    def parts(self, text: str, **values: object) -> list[object]:
+        """The label as literal text pieces and the given values, in order; a placeholder
+        without a value stays literal text. For renderers that put a value in as something
+        else than text (a Word field, a CSS counter)."""
+        out: list[object] = []
+        for part in tokens(self.translated(text)):
+            if isinstance(part, Field):
+                out.append(values[part.name] if part.name in values else "{" + part.name + "}")
+            else:
+                out.append(part)
+        return out
+
+    def __call__(self, text: str, **values: object) -> str:
+        """The label filled in with `values`, as plain text."""
+        return "".join(str(part) for part in self.parts(text, **values))
 
 
 def css_string(text: str) -> str:
@@ -38,17 +100,16 @@ def css_string(text: str) -> str:
     return "".join(out)
 
 
-def page_counter(template: str) -> str:
-    """"Page {page} of {pages}" → `"Page " counter(page) " of " counter(pages)` for @page."""
-    parts = []
-    for piece in re.split(r"(\{page\}|\{pages\})", template):
-        if piece == "{page}":
-            parts.append("counter(page)")
-        elif piece == "{pages}":
-            parts.append("counter(pages)")
+def page_counter(parts: list[object]) -> str:
+    """The parts of "Page {page} of {pages}" (`Labels.parts` with `Field` values) →
+    `"Page " counter(page) " of " counter(pages)`, the value of an @page `content`."""
+    out = []
+    for piece in parts:
+        if isinstance(piece, Field):
+            out.append(f"counter({piece.name})")
         elif piece:
-            parts.append(f'"{css_string(piece)}"')
-    return " ".join(parts)
+            out.append(f'"{css_string(str(piece))}"')
+    return " ".join(out) or '""'
 
 
 SHIPPED_LOCALES = Path(__file__).resolve().parent.parent / "locales"

@@ -8,17 +8,19 @@ tools changes nothing (Babel wraps lines differently from gettext's Unicode line
 rules). Existing PO files are merged by `msgmerge` itself (`merge.py`).
 
 PO files come from translators outside the organisation, so `read` checks what Babel lets
-through: an entry given twice (Babel silently keeps the last one; `msgfmt` refuses the file)
-is an error naming both lines, and the `Plural-Forms` header must be a valid gettext plural
-expression whose forms are in range (checked with the standard library's safe C-expression
-translator, never `eval` of the header); a file over `MAX_CATALOG_BYTES` is refused before it
-is read. `header_lines` on the returned catalog maps each header field to its line, so later
+through: the bytes must be in the charset the header declares (`decode`), every line must be
+PO syntax as `msgfmt -c` reads it (`posyntax`), an entry given twice (Babel silently keeps the
+last one; `msgfmt` refuses the file) is an error naming both lines, and the `Plural-Forms`
+header must be a valid gettext plural expression whose forms are in range (checked with the
+standard library's safe C-expression translator, never `eval` of the header); a file over
+`MAX_CATALOG_BYTES` is refused before it is read. `header_lines` on the returned catalog maps each header field to its line, so later
 errors about the header can point at it; `entry_lines` gives each message's msgstr line and
 `#,` flags line, the lines a translator edits (QA points there, not at the msgid).
 """
 
 from __future__ import annotations
 
+import codecs
 import gettext
 import io
 import re
@@ -27,10 +29,11 @@ import subprocess
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import PoFileError, read_po, unescape, write_po
+from babel.messages.pofile import PoFileError, read_po, write_po
 
 from ..errors import PlainpressError, SourceError
 from ..model import Loc
+from . import posyntax
 
 MAX_CATALOG_BYTES = 16 * 1024 * 1024
 """Sources are at most 1 MB; their catalogs (msgid, msgstr, comments) stay well under this."""
@@ -52,7 +55,7 @@ def shown(root: Path, path: Path) -> str:
 
 
 def read(root: Path, path: Path, locale: str | None = None) -> Catalog:
-    """Read a PO/POT file; a syntax error names the file and line."""
+    """Read a PO/POT file; a syntax, charset or header error names the file and line."""
     name = shown(root, path)
     try:
         size = path.stat().st_size
@@ -64,79 +67,129 @@ def read(root: Path, path: Path, locale: str | None = None) -> Catalog:
         data = path.read_bytes()
     except OSError as exc:
         raise SourceError(Loc(name), f"cannot read the catalog: {exc.strerror}") from exc
+    text, entries = decode(data, name)
+    header_lines, plural_entries, entry_lines = _check_entries(entries, name)
     try:
-        data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise SourceError(Loc(name, line), f"invalid UTF-8 at byte {exc.start}",
-                          hint="save the PO file as UTF-8") from exc
-    header_lines, plural_entries, entry_lines = _check_entries(data.decode("utf-8"), name)
-    try:
-        catalog = read_po(io.BytesIO(data), locale=locale, abort_invalid=True, charset="utf-8")
+        catalog = read_po(io.StringIO(text), locale=locale, abort_invalid=True)
         catalog.header_lines = header_lines
         catalog.plural_entries = plural_entries
         catalog.entry_lines = entry_lines
         return catalog
     except PoFileError as exc:
-        line = getattr(exc, "lineno", None)
-        raise SourceError(Loc(name, line), f"PO syntax error: {exc}",
-                          hint="open the file in Poedit or run `msgfmt -c` on it to see the "
-                               "problem") from exc
+        line = getattr(exc, "lineno", None)  # Babel counts lines from 0
+        raise SourceError(Loc(name, line + 1 if isinstance(line, int) else None),
+                          f"PO syntax error: {exc}", hint=posyntax.HINT) from exc
     except (ValueError, TypeError) as exc:
         raise SourceError(Loc(name), f"cannot parse the catalog: {exc}") from exc
 
 
-_KEYWORD = re.compile(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s*(".*")\s*$')
-_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"(?:\s*"(?:[^"\\]|\\.)*")*')
-_PLURAL_FORMS = re.compile(r"^\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*$")
-_PLURAL_SAMPLES = (*range(0, 1001), 10_000, 100_000, 1_000_000, 10_000_000)
+def _line_of(data: bytes, offset: int) -> int:
+    return data[:offset].count(b"\n") + 1
 
 
-def _entries(text: str, name: str = "") -> list[dict[str, list[tuple[int, str]]]]:
-    """The entries of a PO file as keyword → [(line, unescaped piece)], obsolete ones left out.
+def decode(data: bytes, name: str) -> tuple[str, list[posyntax.Entry]]:
+    """The text of a PO file, decoded as its header's charset says, and its entries.
 
-    A light scan of our own: Babel merges an entry that is given twice without a word, and
-    lets a line through that is not PO at all (an unterminated string), which gettext then
-    refuses; here it is an error naming that line."""
-    entries: list[dict[str, list[tuple[int, str]]]] = []
-    current: dict[str, list[tuple[int, str]]] | None = None
-    key = None
-    flags = None  # the `#,` line of the entry that comes next
-    for number, raw in enumerate(text.split("\n"), 1):
-        line = raw.strip().lstrip("\ufeff")
-        if not line or line.startswith("#"):
-            key = None
-            if line.startswith("#,"):
-                flags = number
-            continue
-        match = _KEYWORD.match(line)
-        strings = match.group(2) if match else line
-        if not _STRINGS.fullmatch(strings):
-            raise SourceError(Loc(name, number), f"PO syntax error: `{_short(line)}` is not a "
-                              "keyword and a complete \"quoted string\"",
-                              hint="close the string with a \" (write a quote inside it as "
-                                   "\\\"), or open the file in Poedit to see the problem")
-        if match:
-            key = match.group(1)
-            if key == "msgctxt" or (key == "msgid" and (current is None or "msgid" in current)):
-                current = {"#,": [(flags, "")]} if flags else {}
-                flags = None
-                entries.append(current)
-            if current is not None:
-                current[key] = [(number, _unescape(match.group(2)))]
-        elif line.startswith('"') and key and current is not None:
-            current[key].append((number, _unescape(line)))
-    return entries
-
-
-def _unescape(quoted: str) -> str:
+    The charset must read the bytes: invalid bytes are an error at their line, and so is a
+    header that declares a one-byte charset such as ISO-8859-1 over a file that is UTF-8
+    (`msgfmt` cannot tell, and every accented letter would be published as two: "pÃ¡gina").
+    A byte-order mark is an error on line 1, as `msgfmt` judges it."""
+    if data.startswith(codecs.BOM_UTF8):
+        raise SourceError(Loc(name, 1), "the file starts with a byte-order mark (BOM), which "
+                          "GNU gettext refuses",
+                          hint="save it as UTF-8 without a BOM (Notepad: “UTF-8”, not “UTF-8 "
+                               "with BOM”; Poedit never writes one)")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise SourceError(Loc(name, 1), "the file is saved as UTF-16",
+                          hint="save it as UTF-8 (gettext reads no UTF-16 PO files)")
     try:
-        return unescape(quoted)
-    except Exception:  # noqa: BLE001 — Babel reports the syntax error itself
-        return quoted
+        text, invalid = data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        text, invalid = data.decode("latin-1"), exc  # enough to find the header
+    entries = posyntax.scan(text, name)
+    charset, line = _declared_charset(entries)
+    where = Loc(name, line)
+    fix = "set the header to \"Content-Type: text/plain; charset=UTF-8\\n\" and save as UTF-8"
+    if charset is None or _codec(charset) == "utf-8":
+        if invalid is not None:
+            raise SourceError(Loc(name, _line_of(data, invalid.start)),
+                              f"invalid UTF-8 at byte {invalid.start}",
+                              hint="save the PO file as UTF-8")
+        return text, entries
+    if charset.upper() == "CHARSET":  # the placeholder of a fresh template
+        if data.isascii():
+            return text, entries
+        raise SourceError(where, "the header still says charset=CHARSET (the template's "
+                          "placeholder), but the file has non-ASCII text", hint=fix)
+    codec = _codec(charset)
+    if codec is None:
+        raise SourceError(where, f"unknown charset `{charset}` in the header", hint=fix)
+    if "msgid \"\"\n".encode(codec, "replace") != b'msgid ""\n':
+        raise SourceError(where, f"charset={charset} is not a charset gettext can read in a "
+                          "PO file (it is not ASCII-compatible)", hint=fix)
+    if invalid is None and not data.isascii():
+        word = re.search(r"\w*[^\x00-\x7f]\w*", text).group()
+        misread = word.encode("utf-8").decode(codec, "replace")
+        raise SourceError(where, f"the header declares charset={charset}, but the file is "
+                          f"UTF-8: “{word}” would be read as “{misread}”", hint=fix)
+    try:
+        decoded = data.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise SourceError(Loc(name, _line_of(data, exc.start)), f"the header declares "
+                          f"charset={charset}, but byte {exc.start} is not {charset}",
+                          hint=fix) from None
+    return decoded, posyntax.scan(decoded, name)
 
 
-def _check_entries(text: str, name: str):
+def is_utf8(catalog: Catalog) -> bool:
+    """Whether a catalog read by `read` was UTF-8 (or plain ASCII) on disk."""
+    codec = _codec(catalog.charset or "utf-8")
+    return codec in ("utf-8", "ascii")
+
+
+def as_utf8(root: Path, path: Path) -> bytes:
+    """A PO file in another charset (as its header declares it), re-encoded as UTF-8 with the
+    header saying so; the rest of the file is unchanged."""
+    name = shown(root, path)
+    text, entries = decode(path.read_bytes(), name)
+    _, line = _declared_charset(entries)
+    lines = text.split("\n")
+    if line is not None:
+        lines[line - 1] = re.sub(r"charset\s*=\s*[^\s;\\\"]+", "charset=UTF-8", lines[line - 1],
+                                 flags=re.IGNORECASE)
+    return "\n".join(lines).encode("utf-8")
+
+
+def _codec(charset: str) -> str | None:
+    try:
+        return codecs.lookup(charset).name
+    except LookupError:
+        return None
+
+
+def _header(entries: list[posyntax.Entry]) -> posyntax.Entry | None:
+    first = entries[0] if entries else None
+    if (first is None or first.obsolete or "msgctxt" in first.parts
+            or first.parts["msgid"].text != "" or "msgstr" not in first.parts):
+        return None
+    return first
+
+
+def _declared_charset(entries: list[posyntax.Entry]) -> tuple[str | None, int | None]:
+    """The charset the header's Content-Type declares, and the line it is on."""
+    header = _header(entries)
+    if header is None:
+        return None, None
+    for line, piece in header.parts["msgstr"].pieces:
+        for field in piece.split("\n"):
+            key, _, value = field.partition(":")
+            if key.strip().lower() == "content-type":
+                match = re.search(r"charset\s*=\s*([^\s;]+)", value, re.IGNORECASE)
+                return (match.group(1) if match else None), line
+    return None, None
+
+
+def _check_entries(entries: list[posyntax.Entry], name: str):
     """Refuse duplicate entries and a broken Plural-Forms; the line of each header field,
     (line, number of msgstr[…] forms) of each plural message, and the (msgstr, `#,`) lines of
     each entry by (msgctxt, msgid)."""
@@ -144,15 +197,17 @@ def _check_entries(text: str, name: str):
     entry_lines: dict[tuple[str | None, str], tuple[int, int | None]] = {}
     header_lines: dict[str, int] = {}
     plural_entries: list[tuple[int, int]] = []
-    for entry in _entries(text, name):
-        if "msgid" not in entry:
+    header = _header(entries)
+    for entry in entries:
+        if entry.obsolete:
             continue
-        if "msgid_plural" in entry:
-            plural_entries.append((entry["msgid"][0][0],
-                                   sum(1 for key in entry if key.startswith("msgstr["))))
-        context = "".join(piece for _, piece in entry["msgctxt"]) if "msgctxt" in entry else None
-        msgid = "".join(piece for _, piece in entry["msgid"])
-        line = entry["msgid"][0][0]
+        parts = entry.parts
+        if "msgid_plural" in parts:
+            plural_entries.append((parts["msgid"].line,
+                                   sum(1 for key in parts if key.startswith("msgstr["))))
+        context = parts["msgctxt"].text if "msgctxt" in parts else None
+        msgid = parts["msgid"].text
+        line = parts["msgid"].line
         first = seen.setdefault((context, msgid), line)
         if first != line:
             what = f"“{_short(msgid)}”" if msgid else "the header (msgid \"\")"
@@ -162,19 +217,23 @@ def _check_entries(text: str, name: str):
                               f"at lines {first} and {line}",
                               hint="delete one of the two entries and keep the right "
                                    "translation (msgfmt and translation tools refuse duplicates)")
-        msgstr = next((entry[key][0][0] for key in ("msgstr", "msgstr[0]") if key in entry), line)
-        entry_lines[(context, msgid)] = (msgstr, entry["#,"][0][0] if "#," in entry else None)
-        if msgid == "" and context is None and not header_lines:
-            for number, piece in entry.get("msgstr", []):
-                for field in piece.split("\n"):
-                    if ":" in field:
-                        header_lines.setdefault(field.split(":", 1)[0].strip(), number)
-            header = "".join(piece for _, piece in entry.get("msgstr", []))
-            for field in header.split("\n"):
-                if field.split(":", 1)[0].strip() == "Plural-Forms":
-                    check_plural_forms(field.split(":", 1)[1],
-                                       Loc(name, header_lines.get("Plural-Forms", line)))
+        msgstr = next((parts[key].line for key in ("msgstr", "msgstr[0]") if key in parts), line)
+        entry_lines[(context, msgid)] = (msgstr, entry.flags)
+    if header is not None:
+        for number, piece in header.parts["msgstr"].pieces:
+            for field in piece.split("\n"):
+                if ":" in field:
+                    header_lines.setdefault(field.split(":", 1)[0].strip(), number)
+        for field in header.parts["msgstr"].text.split("\n"):
+            if field.split(":", 1)[0].strip() == "Plural-Forms":
+                check_plural_forms(field.split(":", 1)[1],
+                                   Loc(name, header_lines.get("Plural-Forms",
+                                                              header.parts["msgid"].line)))
     return header_lines, plural_entries, entry_lines
+
+
+_PLURAL_FORMS = re.compile(r"^\s*nplurals\s*=\s*(\d+)\s*;\s*plural\s*=\s*(.+?)\s*;?\s*$")
+_PLURAL_SAMPLES = (*range(0, 1001), 10_000, 100_000, 1_000_000, 10_000_000)
 
 
 def plural_function(forms: str, loc: Loc):

@@ -28,7 +28,8 @@ SHARED_DOMAIN = "shared"
 PIPELINE = Path(__file__).resolve().parent.parent
 UI_SOURCES = [("styles", "templates/**.j2", "jinja2.ext:babel_extract"),
               ("pipeline", "render/**.py", "python")]  # where the labels are printed
-UI_KEYWORDS = {"_": None, "labels": None, "gettext": None}
+UI_KEYWORDS = {"_": None, "labels": None, "gettext": None, "parts": None}
+"""`parts` is `Labels.parts`, for labels whose values are Word fields or CSS counters."""
 STABLE_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
 """The creation date of the `shared` and `ui` templates: any fixed date would do."""
 

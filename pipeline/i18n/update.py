@@ -3,7 +3,8 @@
 Extract writes the templates; update also merges each template into every configured locale's
 PO files with GNU `msgmerge --previous` (`merge.py`): translations kept, changed source text
 marked fuzzy with its previous msgid (`#|`) so the translator sees what changed, removed
-messages kept as obsolete (`#~`).
+messages kept as obsolete (`#~`). A PO file in an older charset (read as its header says) is
+converted to UTF-8 on the way.
 
 A run is all or nothing: every template and catalog is computed first (a broken PO file stops
 the run with its file and line, before anything is written), then the changed files are staged
@@ -134,8 +135,12 @@ def plan(config: Config, documents: list[Document], init: str | None = None
             path = catalogs.po_path(config.root, locale, domain)
             pot_name = catalogs.shown(config.root, catalogs.pot_path(config.root, domain))
             if path.is_file():
-                catalogs.read(config.root, path, locale)  # our own checks, with file and line
-                files[path] = merge(config.root, path, pots[domain], pot_name)
+                catalog = catalogs.read(config.root, path, locale)  # our checks, file and line
+                if catalogs.is_utf8(catalog):
+                    files[path] = merge(config.root, path, pots[domain], pot_name)
+                else:  # an older charset, read as its header says: converted to UTF-8
+                    files[path] = merge(config.root, catalogs.as_utf8(config.root, path),
+                                        pots[domain], pot_name, catalogs.shown(config.root, path))
             elif init is None or init == locale:
                 shipped = ui_catalog(config.root, locale) if domain == UI_DOMAIN else None
                 start = shipped or _new_catalog(config, locale, domain, found[domain])

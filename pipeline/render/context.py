@@ -19,7 +19,7 @@ from ..config import Config
 from ..errors import ConfigError
 from ..model import Loc
 from ..theme import Theme
-from ..ui import Labels, css_string, page_counter
+from ..ui import Field, Labels, css_string, page_counter
 
 
 @dataclass
@@ -38,8 +38,9 @@ class RenderContext:
                                                 default_for_string=True),
             undefined=jinja2.StrictUndefined,
             trim_blocks=False,
-            extensions=["jinja2.ext.i18n"],
         )
+        # No `jinja2.ext.i18n`: its `_()` marks a translation as safe markup and fills it in
+        # with `%`. Templates get `_` = `Labels` with their values (plain text, autoescaped).
         env.filters["kind"] = lambda node: type(node).__name__
         env.filters["css_string"] = lambda text: Markup(css_string(text))
         return env
@@ -71,8 +72,9 @@ class RenderContext:
 
     @staticmethod
     def page_counter(labels: Labels) -> str:
-        return Markup(page_counter(labels("Page {page} of {pages}", page="{page}",
-                                          pages="{pages}")))
+        """The @page `content` value of the page-number label (CSS strings and counters)."""
+        return Markup(page_counter(labels.parts("Page {page} of {pages}", page=Field("page"),
+                                                pages=Field("pages"))))
 
 
 def project_path(root: Path, src: str) -> str:

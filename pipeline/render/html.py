@@ -2,7 +2,8 @@
 
 Semantic HTML5 only: one `h1`, headings in order, lists, tables with `th scope`, figures with
 alt text, `lang` and `dir` on `<html>`, landmarks (`main`, `footer`). Text is escaped by
-Jinja2's autoescape; nothing from a source reaches the page as markup.
+Jinja2's autoescape; nothing from a source or a translation (labels included) reaches the page
+as markup.
 """
 
 from __future__ import annotations
@@ -24,15 +25,13 @@ def page_values(doc: Document, ctx: RenderContext, labels: Labels, *, embed_imag
                 ) -> dict:
     """What every page template receives (and the labels and image URLs it resolves with)."""
     env = ctx.env
-    env.install_gettext_callables(lambda text, **kw: labels(text, **kw),
-                                  lambda s, p, n, **kw: labels(s if n == 1 else p, **kw),
-                                  newstyle=True)
     if embed_images:
         env.filters["asset_url"] = ctx.asset_data_url
     else:
         env.filters["asset_url"] = lambda src: project_path(ctx.config.root, src)
     year, month = doc.meta.reviewed
     return dict(
+        _=labels,  # `_("Key points")` in a template: plain text, escaped like any other
         doc=doc,
         lang=bcp47(doc.locale),
         dir=direction(doc.locale),

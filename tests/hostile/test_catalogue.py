@@ -589,6 +589,522 @@ def test_po_file_for_a_document_that_does_not_exist_is_reported_by_build(es, cap
     assert "locales/es/LC_MESSAGES/gone.po: warning:" in out, out
 
 
+# ----------------------------------------------------------------------------- ui labels
+
+UI = "locales/es/LC_MESSAGES/ui.po"
+DRAFT = "DRAFT — translation incomplete"
+PHISH = 'Escanee <a href="https://evil.example/phish" x=<>aquí'
+SCRIPT_LINK = 'Puntos clave <a href="javascript:app.alert(1)" x=<>'
+ONERROR = "BORRADOR <img src=x onerror=alert(document.domain)//<>"
+
+
+def po_quoted(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+@pytest.mark.parametrize("msgid,msgstr", [
+    ("Scan for the full article", PHISH),
+    ("Key points", SCRIPT_LINK),
+    (DRAFT, ONERROR),
+    ("Key points", "Puntos clave <b"),
+    ("Key points", "Puntos clave <!-- x -->"),
+    ("Page {page} of {pages}", "Página {page} de {pages}</style>"),
+], ids=["phishing-link", "javascript-link", "onerror-image", "unclosed-tag", "comment",
+        "end-tag"])
+def test_markup_in_a_label_withholds_the_locale(es, capsys, msgid, msgstr):
+    # These were published (exit 0): the handout PDF carried a /URI to evil.example or seven
+    # `javascript:` links, and the HTML page ran the onerror script. The QA's tag pattern
+    # missed `… x=<>`; an HTML parser does not.
+    line = set_msgstr(es, msgid, po_quoted(msgstr), "ui")
+    out = withheld(es, capsys, "--format", "handout")
+    assert f"{UI}:{line}: error: [translation] sample es *: QA: HTML markup `<" in out, out
+    assert "labels are plain text" in out
+
+
+def test_markup_in_the_draft_label_never_reaches_a_draft(es, capsys):
+    set_msgstr(es, "A quoted line.", "")  # incomplete: published as a draft
+    set_msgstr(es, DRAFT, po_quoted(ONERROR), "ui")
+    code, out, err = cli(es, capsys, "--allow-incomplete")
+    assert code == 0, out + err
+    page = (es.root / "build/es/sample.html").read_text("utf-8")
+    assert "onerror" not in page and DRAFT in page  # the source label fills the gap
+
+
+STAMP = "Updated by {team} — {date}"
+
+
+def shown_stamp(label: str) -> str:
+    """A stamp label as the Spanish sample page shows it."""
+    return label.replace("{team}", "ES Test Review Team").replace(
+        "{date}", "agosto de 2025").replace("{{", "{").replace("}}", "}")
+
+
+@pytest.mark.parametrize("msgstr", [
+    "Actualizado por {team} — {date} &lt;a href=x&gt;",
+    "Actualizado por {team} < {date} > 3",
+    "(a < b) Actualizado por {team} — {date} <3",
+])
+def test_angle_brackets_that_are_not_markup_are_fine_in_a_label(es, capsys, msgstr):
+    set_msgstr(es, STAMP, po_quoted(msgstr), "ui")
+    code, out, err = cli(es, capsys, "--format", "html")
+    assert code == 0, out + err
+    page = (es.root / "build/es/sample.html").read_text("utf-8")
+    assert html_text(page).count(shown_stamp(msgstr)) == 1, page  # shown as written, as text
+
+
+@pytest.mark.parametrize("msgid,text", [
+    ("Sample Topic", "Tema <a href=\"https://evil.example/\" x=<>"),
+    ("bullet one", "viñeta &lt;img src=x onerror=alert(1)&gt;"),
+    ("Questions? Call your care team.", "¿Preguntas? <svg onload=alert(1) x=<>"),
+])
+def test_markup_the_markdown_parser_reads_as_text_is_refused_too(es, capsys, msgid, text):
+    domain = "shared" if msgid.startswith("Questions") else "sample"
+    line = set_msgstr(es, msgid, po_quoted(text), domain)
+    out = withheld(es, capsys)
+    assert f"locales/es/LC_MESSAGES/{domain}.po:{line}: error:" in out, out
+    assert "QA: HTML markup `<" in out, out
+
+
+def test_autolinks_and_code_spans_are_not_markup(es, capsys):
+    # `<https://…>` is an autolink and `<b>` in a code span is code: neither is HTML.
+    project = es
+    text = SAMPLE.replace(QUOTE, "See <https://example.org/x> and `<b>` here.")
+    project.write(SOURCE, text)
+    main(["-C", str(project.root), "i18n", "update"])
+    capsys.readouterr()
+    set_msgstr(project, "See <https://example.org/x> and `<b>` here.",
+               "Vea <https://example.org/x> y `<b>` aquí.")
+    code, out, err = cli(project, capsys)
+    assert code == 0, out + err
+
+
+def html_text(page: str) -> str:
+    from html.parser import HTMLParser
+
+    class Text(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.parts, self.skip = [], 0
+
+        def handle_starttag(self, tag, attrs):
+            self.skip += tag in ("style", "title")
+
+        def handle_endtag(self, tag):
+            self.skip -= tag in ("style", "title")
+
+        def handle_data(self, data):
+            if not self.skip:
+                self.parts.append(data)
+
+    parser = Text()
+    parser.feed(page)
+    return "".join(parser.parts)
+
+
+@pytest.mark.parametrize("msgid,label", [
+    ("Scan for the full article", "Escanee para ver el artículo (100 %)"),
+    ("Scan for the full article", "Escanee 100% %s %d %(x)s %%"),
+    (STAMP, "Actualizado 100% por {team} — {date} %s %(team)s %%"),
+])
+def test_percent_in_a_label_is_a_percent(es, capsys, msgid, label):
+    # `Puntos clave (100 %)` was a traceback (`unsupported format character`), exit 1.
+    import io
+
+    import pypdf
+    set_msgstr(es, msgid, label, "ui")
+    code, out, err = cli(es, capsys, "--format", "handout")
+    assert code == 0, out + err
+    page = (es.root / "build/es/sample.html").read_text("utf-8")
+    handout = pypdf.PdfReader(io.BytesIO((es.root / "build/es/sample-handout.pdf").read_bytes()))
+    text = " ".join(" ".join(p.extract_text().split()) for p in handout.pages)
+    assert shown_stamp(label) in (html_text(page) if msgid == STAMP else text), text
+
+
+def test_percent_format_cannot_blow_a_label_up(es, capsys):
+    # `BORRADOR %50000000s` wrote a 100 MB page with 526 MB of memory, exit 0.
+    set_msgstr(es, "A quoted line.", "")
+    set_msgstr(es, DRAFT, "BORRADOR %50000000s", "ui")
+    code, out, err = cli(es, capsys, "--allow-incomplete")
+    assert code == 0, out + err
+    page = (es.root / "build/es/sample.html").read_text("utf-8")
+    assert len(page) < 200_000
+    assert "BORRADOR %50000000s" in html_text(page)
+
+
+def test_literal_braces_in_a_label(es, capsys):
+    # The QA's hint says a literal brace is written {{ or }}; the QA itself used to refuse it.
+    set_msgstr(es, "Updated by {team} — {date}", "Actualizado por {team} — {date} {{v2}}", "ui")
+    code, out, err = cli(es, capsys)
+    assert code == 0, out + err
+    page = (es.root / "build/es/sample.html").read_text("utf-8")
+    assert "Actualizado por ES Test Review Team — agosto de 2025 {v2}" in html_text(page)
+
+
+def test_a_megabyte_msgstr_is_an_error_not_a_two_minute_pdf(es, capsys):
+    line = set_msgstr(es, "bullet two", "viñeta " * 150_000)
+    started = time.monotonic()
+    out = withheld(es, capsys, "--format", "pdf")
+    assert time.monotonic() - started < 10
+    assert (f"{PO}:{line}: error: [translation] sample es article: QA: the translation is "
+            "1050000 characters long") in out, out
+    assert "bullet two" in out
+
+
+@pytest.mark.parametrize("msgid,length,blocked", [
+    ("alpha", 200, False),          # a short msgid may need a few words
+    ("alpha", 201, True),
+    ("bullet two", 300, True),
+    ("Key points", 201, True),
+])
+def test_over_long_translations(es, capsys, msgid, length, blocked):
+    domain = "ui" if msgid == "Key points" else "sample"
+    line = set_msgstr(es, msgid, "x" * length, domain)
+    code, out, err = cli(es, capsys)
+    if blocked:
+        assert code == 1, out + err
+        assert f"locales/es/LC_MESSAGES/{domain}.po:{line}: error:" in out
+        assert f"the translation is {length} characters long" in out, out
+    else:
+        assert code == 0, out + err
+
+
+# ----------------------------------------------------------------------------- invisible text
+
+
+@pytest.mark.parametrize("char,name", [
+    ("\u200b", "ZERO WIDTH SPACE"), ("\u200c", "ZERO WIDTH NON-JOINER"),
+    ("\u200d", "ZERO WIDTH JOINER"), ("\u2060", "WORD JOINER"),
+    ("\ufeff", "ZERO WIDTH NO-BREAK SPACE"), ("\u200e", "LEFT-TO-RIGHT MARK"),
+    ("\u200f", "RIGHT-TO-LEFT MARK"), ("\u061c", "ARABIC LETTER MARK"),
+])
+@pytest.mark.parametrize("msgid,domain", [("bullet one", "sample"), ("Key points", "ui")])
+def test_invisible_characters_in_a_translation(es, capsys, char, name, msgid, domain):
+    line = set_msgstr(es, msgid, f"vi{char}ñeta", domain)
+    out = withheld(es, capsys)
+    outputs = "*" if domain == "ui" else "article"
+    assert (f"locales/es/LC_MESSAGES/{domain}.po:{line}: error: [translation] sample es "
+            f"{outputs}: QA: contains the invisible character U+{ord(char):04X} {name}") in out, out
+    assert "(hint: " in out
+
+
+def test_marks_and_joiners_a_script_needs_are_allowed():
+    from pipeline.i18n import qa
+
+    def errors(translation, script="latin", source="Key points"):
+        return qa.check(source, translation, "ui.po", ui=True, script=script)[0]
+
+    assert errors("نقاط\u061cأساسية", "arabic") == []       # ALM in Arabic script
+    assert errors("نکات\u200cکلیدی", "arabic") == []        # Persian ZWNJ between letters
+    assert errors("मुख्य\u200dबातें") == []                  # Devanagari ZWJ
+    assert errors("x\u200by", source="a\u200bb") == []      # the source has it too
+    assert "U+061C" in errors("Puntos\u061cclave")[0]       # ALM outside Arabic script
+    assert "U+200F" in errors("نقاط\u200fأساسية", "arabic")[0]   # RLM: use ALM instead
+    assert "U+200D" in errors("Puntos \U0001F468\u200d\U0001F469")[0]  # not between letters
+
+
+# ----------------------------------------------------------------------------- PO syntax
+
+
+def po_lines(project, domain: str = "sample") -> list[str]:
+    return (project.root / f"locales/es/LC_MESSAGES/{domain}.po").read_text("utf-8").split("\n")
+
+
+def msgfmt_verdict(path: Path) -> tuple[int, str]:
+    """`msgfmt -c`'s exit status and its first error line, the judge we agree with."""
+    import shutil
+    import subprocess
+    if shutil.which("msgfmt") is None:
+        pytest.skip("GNU gettext is installed by make")
+    proc = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True,
+                          text=True)
+    errors = [l for l in proc.stderr.splitlines() if "warning" not in l and l.startswith(str(path))]
+    return proc.returncode, errors[0] if errors else ""
+
+
+def test_unclosed_quote_is_a_syntax_error_at_its_line(es, capsys):
+    # `msgstr "Acerca de esto` published "Acerca de est".
+    line = set_msgstr(es, "bullet two", "viñeta dos")
+    lines = po_lines(es)
+    assert lines[line - 1] == 'msgstr "viñeta dos"'
+    lines[line - 1] = 'msgstr "viñeta dos'
+    (es.root / PO).write_text("\n".join(lines), "utf-8")
+    # msgfmt refuses it too (naming the next line: its lexer has moved on by then)
+    assert msgfmt_verdict(es.root / PO)[1].startswith(f"{es.root / PO}:{line + 1}: end-of-line")
+    out = withheld(es, capsys)
+    assert f"{PO}:{line}: error: [translation] sample es *: `sample` catalog: PO syntax " \
+           "error: the string has " \
+           "no closing quote" in out, out
+
+
+def test_garbage_line_is_reported_at_its_own_line(es, capsys):
+    # Reported one line early (Babel counts from 0).
+    lines = po_lines(es)
+    line = lines.index('msgid "bullet two"') + 1
+    lines.insert(line - 1, "garbage here")
+    (es.root / PO).write_text("\n".join(lines), "utf-8")
+    assert msgfmt_verdict(es.root / PO)[1].startswith(f"{es.root / PO}:{line}: ")
+    out = withheld(es, capsys)
+    assert f"{PO}:{line}: error: [translation] sample es *: `sample` catalog: PO syntax " \
+           "error: `garbage` is " \
+           "not a PO keyword" in out, out
+
+
+def test_an_error_babel_finds_is_reported_at_its_own_line(es, capsys):
+    # A msgcat conflict marker: a comment to msgfmt, refused by Babel (which counts from 0).
+    lines = po_lines(es)
+    line = lines.index('msgid "bullet two"') + 1
+    lines.insert(line - 1, "#-#-#-#-#  other.po (x)  #-#-#-#-#")
+    (es.root / PO).write_text("\n".join(lines), "utf-8")
+    out = withheld(es, capsys)
+    assert f"{PO}:{line}: error: [translation] sample es *: `sample` catalog: PO syntax " \
+           "error: cannot parse po " \
+           "file with conflicts" in out, out
+
+
+def test_byte_order_mark_is_an_error_on_line_one(es, capsys):
+    # Was `sample.po:0: … misformatted keyword on 0`; msgfmt refuses a BOM on line 1.
+    (es.root / PO).write_bytes(b"\xef\xbb\xbf" + (es.root / PO).read_bytes())
+    assert msgfmt_verdict(es.root / PO)[0] != 0
+    out = withheld(es, capsys)
+    assert f"{PO}:1: error: [translation] sample es *: `sample` catalog: the file starts " \
+           "with a byte-order " \
+           "mark" in out, out
+
+
+@pytest.mark.parametrize("edit,words", [
+    (('msgstr "ES bullet two"', 'msgstr "ES bullet \\q two"'), "invalid escape `\\q`"),
+    (('msgstr "ES bullet two"', 'msgstr "ES bullet" two"'), "text after the closing quote"),
+    (('msgstr "ES bullet two"', ''), "has no msgstr"),
+    (('msgstr "ES bullet two"', 'msgstr "a"\nmsgstr "b"'), "a second msgstr"),
+    (('msgstr "ES bullet two"', 'msgid_plural "bullets"\nmsgstr[0] "a"\nmsgstr[2] "b"'),
+     "msgstr[2] where msgstr[1] comes next"),
+    (('msgstr "ES bullet two"', 'msgstr "ES bullet two"\n"más'), "no closing quote"),
+], ids=["bad-escape", "stray-quote", "no-msgstr", "two-msgstr", "plural-index", "continuation"])
+def test_po_syntax_errors_agree_with_msgfmt(es, capsys, edit, words):
+    path = es.root / PO
+    text = path.read_text("utf-8")
+    assert edit[0] in text
+    path.write_text(text.replace(edit[0], edit[1], 1), "utf-8")
+    status, first = msgfmt_verdict(path)
+    assert status != 0
+    line = int(first.split(":")[1])
+    if "end-of-line within string" in first:
+        line -= 1  # msgfmt names the line after the one the string does not end on
+    out = withheld(es, capsys)
+    assert f"{PO}:{line}: error: [translation] sample es *: `sample` catalog: PO syntax " \
+           "error: " in out, out
+    assert words in out, out
+
+
+def test_header_charset_that_does_not_match_the_bytes(es, capsys):
+    # A header saying ISO-8859-1 over UTF-8 bytes published "pÃ¡gina" (msgfmt says nothing).
+    lines = po_lines(es, "ui")
+    line = next(i for i, l in enumerate(lines, 1) if l.startswith('"Content-Type:'))
+    text = "\n".join(lines).replace("charset=utf-8", "charset=ISO-8859-1")
+    (es.root / UI).write_text(text, "utf-8")
+    out = withheld(es, capsys)
+    assert (f"{UI}:{line}: error: [translation] sample es *: `ui` catalog: the header declares "
+            "charset=ISO-8859-1, but the file is UTF-8") in out, out
+    assert "charset=UTF-8" in out  # the hint
+
+
+def test_header_charset_is_honoured_when_it_is_right(es, capsys):
+    # A real Windows-1252 file (as older tools wrote) is read as such: no mojibake, no error.
+    set_msgstr(es, STAMP, "Actualizado por {team} — {date}, página 1", "ui")
+    text = (es.root / UI).read_text("utf-8").replace("charset=utf-8", "charset=CP1252")
+    (es.root / UI).write_bytes(text.encode("cp1252"))
+    code, out, err = cli(es, capsys)
+    assert code == 0, out + err
+    page = html_text((es.root / "build/es/sample.html").read_text("utf-8"))
+    assert "— agosto de 2025, página 1" in page and "Ã" not in page
+    # and `make locales` turns it into UTF-8 without losing a character
+    assert main(["-C", str(es.root), "i18n", "update"]) == 0
+    data = (es.root / UI).read_bytes()
+    assert "{date}, página 1".encode() in data and b"charset=utf-8" in data.lower()
+
+
+@pytest.mark.parametrize("charset,data,words", [
+    ("UTF-8", "página".encode("latin-1"), "invalid UTF-8 at byte"),
+    ("KLINGON", "pagina".encode(), "unknown charset `KLINGON`"),
+    ("CHARSET", "página".encode(), "still says charset=CHARSET"),
+    ("UTF-16", "página".encode(), "not a charset gettext can read"),
+    ("ASCII", "página".encode("latin-1"), "the header declares charset=ASCII"),
+], ids=["utf8-latin1-bytes", "unknown", "template-default", "utf16", "ascii"])
+def test_header_charsets_that_cannot_be_read(es, capsys, charset, data, words):
+    path = es.root / UI
+    text = path.read_text("utf-8").replace("charset=utf-8", f"charset={charset}")
+    raw = text.encode("utf-8").replace(b'msgstr "ES Key points"', b'msgstr "' + data + b'"')
+    path.write_bytes(raw)
+    out = withheld(es, capsys)
+    assert f"{UI}:" in out and words in out, out
+
+
+# ----------------------------------------------------------------------------- render path
+
+HOSTILE_LABELS = {
+    "Key points": SCRIPT_LINK,
+    "Scan for the full article": PHISH,
+    DRAFT: ONERROR + ' "; } body { display: none } @page { content: "',
+    "QR code: link to the full article": '"><script>alert(1)</script><a href="https://evil.example/qr">',
+    "Page {page} of {pages}": 'Página {page} de {pages}"; } </style><script>alert(2)</script>',
+    "Updated by {team} — {date}": 'Actualizado <a href="https://evil.example/s">{team}</a> — '
+                                  "{date} %s %(team)s {team.__class__} {{x}} %50000000s",
+    "Table {number}: {title}": 'Tabla {number}: {title}</w:t></w:r><w:hyperlink r:id="rId1">',
+    "Table {number}": "Tabla {number}<![CDATA[x]]>",
+}
+
+
+def _elements(page: str) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    """Every element of a page: its tag, attribute names and link/image targets."""
+    from html.parser import HTMLParser
+
+    class Elements(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.found = []
+
+        def handle_starttag(self, tag, attrs):
+            self.found.append((tag, tuple(name for name, _ in attrs),
+                               tuple(value or "" for name, value in attrs
+                                     if name in ("href", "src", "xlink:href"))))
+
+        handle_startendtag = handle_starttag
+
+        def handle_comment(self, data):
+            self.found.append(("<!--", (), ()))
+
+        def handle_decl(self, decl):
+            self.found.append(("<!", (), ()))
+
+        unknown_decl = handle_decl
+
+    parser = Elements()
+    parser.feed(page)
+    parser.close()
+    return parser.found
+
+
+def _links(pdf: bytes) -> list[str]:
+    import io
+
+    import pikepdf
+    found = []
+    with pikepdf.open(io.BytesIO(pdf)) as document:
+        for page in document.pages:
+            for annot in page.obj.get("/Annots", []):
+                if annot.get("/Subtype") == "/Link":
+                    action = annot.get("/A")
+                    found.append(str(action.get("/URI")) if action is not None and "/URI" in action
+                                 else str(annot.get("/Dest", "")))
+    return sorted(found)
+
+
+@pytest.fixture(scope="module")
+def hostile_renders(tmp_path_factory):
+    """The sample as a draft, rendered with the label table above (QA bypassed entirely: the
+    Labels object hands out Markup) and with the source labels, to every output."""
+    import dataclasses
+    import shutil
+    from types import SimpleNamespace
+
+    from markupsafe import Markup
+
+    from conftest import CONTACT, DISCLAIMER, PYPROJECT, REPO, Project
+    from pipeline import theme as theme_mod
+    from pipeline.ui import Labels
+    from pipeline.workers import Renderers
+
+    root = tmp_path_factory.mktemp("hostile") / "proj"
+    shutil.copytree(REPO / "styles", root / "styles")
+    proj = Project(root)
+    proj.write("pyproject.toml", PYPROJECT)
+    proj.write("source/_shared/disclaimer.md", DISCLAIMER)
+    proj.write("source/_shared/contact.md", CONTACT)
+    proj.write("source/sample.md", SAMPLE.replace(
+        "::: handout\n## What to know\n\nShort words. Short lines.\n:::",
+        ":::: handout\n## What to know\n\nShort words.\n\n::: key-points\n- Rest.\n:::\n::::"))
+    proj.write("source/images/square.png", png_bytes())
+    cfg = config.load(root)
+    doc = dataclasses.replace(reader.read_document(cfg, "sample"), draft=True)
+    renderers = Renderers(SimpleNamespace(config=cfg, theme=theme_mod.load(cfg)), "letter")
+    hostile = Labels(lambda text: Markup(HOSTILE_LABELS.get(text, text)))
+    out = {}
+    for name, labels in (("clean", Labels()), ("hostile", hostile)):
+        for output in ("html", "pdf", "docx", "handout", "handout-large"):
+            out[name, output] = renderers.render(doc, output, labels)
+        from pipeline.render.handout import render_handout
+        from pipeline.render.html import render_article
+        out[name, "pdf-html"] = render_article(doc, renderers.ctx, labels, for_print=True)
+        out[name, "handout-html"] = render_handout(doc, renderers.ctx, labels, "handout")
+    return out
+
+
+@pytest.mark.parametrize("page", ["html", "pdf-html", "handout-html"])
+def test_labels_that_hold_markup_are_text_on_the_page(hostile_renders, page):
+    clean = hostile_renders["clean", page]
+    hostile = hostile_renders["hostile", page]
+    clean_page = clean.decode() if isinstance(clean, bytes) else clean
+    hostile_page = hostile.decode() if isinstance(hostile, bytes) else hostile
+    assert _elements(hostile_page) == _elements(clean_page)  # no element the templates did not write
+    assert len(hostile_page) < len(clean_page) + 10_000  # no `%50000000s` padding
+    text = html_text(hostile_page)
+    for label in (DRAFT, STAMP) + (
+            ("Key points", "Scan for the full article") if page == "handout-html" else ()):
+        shown = HOSTILE_LABELS[label].replace("{team}", "Test Review Team").replace(
+            "{date}", "August 2025").replace("{{x}}", "{x}")
+        assert shown in text, (label, text)  # the label as written, as text
+    style = hostile_page.split("<style>")[1].split("</style>")[0]
+    assert "</" not in style and "<script" not in style
+    assert r'content: "BORRADOR \3c img src=x onerror=alert(document.domain)//\3c \3e  \22 ; } ' \
+           in style  # the draft mark is one CSS string: quote and brackets escaped
+
+
+@pytest.mark.parametrize("output", ["pdf", "handout", "handout-large"])
+def test_labels_that_hold_markup_add_no_link_to_the_pdf(hostile_renders, output):
+    from pipeline.checks.run import pages
+    import io
+
+    import pypdf
+    clean, hostile = hostile_renders["clean", output], hostile_renders["hostile", output]
+    assert _links(hostile) == _links(clean)
+    assert not any("evil" in link or "javascript" in link for link in _links(hostile))
+    assert pages(hostile) < pages(clean) + 2
+    pdf = pypdf.PdfReader(io.BytesIO(hostile))
+    text = " ".join(page.extract_text() for page in pdf.pages)
+    assert "BORRADOR <img src=x" in text and "alert(document.domain)" in text
+    if output != "pdf":  # the handout's bookmarks hold the label as its text
+        def titles(items):
+            for item in items:
+                yield from titles(item) if isinstance(item, list) else [item.title]
+        assert SCRIPT_LINK in titles(pdf.outline) and PHISH in titles(pdf.outline)
+
+
+def package_part(docx: bytes, kind: str) -> list[str]:
+    import io
+    import zipfile
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        return [package.read(n).decode() for n in package.namelist() if kind in n]
+
+
+def test_labels_that_hold_markup_are_text_in_the_docx(hostile_renders):
+    import io
+    import zipfile
+    clean, hostile = hostile_renders["clean", "docx"], hostile_renders["hostile", "docx"]
+    with zipfile.ZipFile(io.BytesIO(hostile)) as package:
+        xml = package.read("word/document.xml").decode()
+        rels = package.read("word/_rels/document.xml.rels").decode()
+        footer = "".join(package.read(n).decode() for n in package.namelist() if "footer" in n)
+    with zipfile.ZipFile(io.BytesIO(clean)) as package:
+        clean_rels = package.read("word/_rels/document.xml.rels").decode()
+        clean_xml = package.read("word/document.xml").decode()
+    assert rels == clean_rels  # no new hyperlink relationship
+    assert xml.count("<w:hyperlink") == clean_xml.count("<w:hyperlink")
+    assert "BORRADOR &lt;img src=x onerror=alert(document.domain)//&lt;&gt;" in "".join(
+        package_part(hostile, "header"))
+    assert "Tabla " in xml and "&lt;/w:t&gt;&lt;/w:r&gt;&lt;w:hyperlink" in xml
+    assert 'w:instr=" PAGE "' in footer and "Página " in footer
+
+
 # ----------------------------------------------------------------------------- config
 
 

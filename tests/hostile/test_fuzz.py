@@ -1,6 +1,9 @@
 """Property-based fuzzing: generated Markdown sources and PO files go through
 read → translate → render → check. The only outcomes allowed are a page that passes the gates
-and is free of active content, or a `PlainpressError` with a file and line.
+and is free of active content, or a `PlainpressError` with a file and line. Labels from a
+table that bypasses QA must still be text on the page; PO files with any header charset,
+encoding and a syntax error must read as meant or fail at a line (and never pass what
+`msgfmt -c` refuses).
 
 The seed is fixed (`derandomize=True`) and the example count bounded, so CI is deterministic.
 `PLAINPRESS_FUZZ_EXAMPLES=10000 pytest tests/hostile/test_fuzz.py` (`make fuzz`) runs the long
@@ -10,6 +13,7 @@ bounded number of files.
 
 from __future__ import annotations
 
+import codecs
 import html as html_lib
 import os
 import re
@@ -69,7 +73,9 @@ SAFE_URLS = ["https://example.org/a", "http://example.org/b?x=1&y=2", "mailto:ca
 RAW_HTML = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
             "<a href='javascript:x'>y</a>", "<!-- comment -->", "<div>", "</p>",
             "<svg/onload=alert(1)>", "<iframe src=//evil.example>", "<style>*{}</style>",
-            "<b>bold</b>", "<?php x ?>", "<![CDATA[x]]>"]
+            "<b>bold</b>", "<?php x ?>", "<![CDATA[x]]>",
+            # CommonMark reads these as text; a browser reads them as tags (issue 13, D1)
+            "<a href=\"https://evil.example/\" x=<>", "<img src=x onerror=alert(1)//<>"]
 IMAGES = ["![A square](images/square.png)", "![](images/square.png)",
           "![x](../../etc/passwd)", "![x](https://evil.example/x.png)",
           "![x](images/nothere.png)", "![x](/etc/passwd)", "![x](images/square.png \"T\")",
@@ -387,3 +393,173 @@ def test_generated_translations_publish_clean_pages_or_block_with_a_po_line(es_p
             continue
         page = render_article(job.doc, ctx, job.labels, for_print=False)
         check_page(page, job.doc, job.labels)
+
+
+# ----------------------------------------------------------------------------- (c) ui labels
+
+LABEL_PIECES = ["<a href=\"https://evil.example/\" x=<>", "<img src=x onerror=alert(1)//<>",
+                "<b", "</style>", "</h2><script>alert(1)</script>", "<!--", "-->", "<svg/onload=x>",
+                "%", "%s", "%50000000s", "%(team)s", "%%", "{", "}", "{{", "}}", "{page}",
+                "{pages}", "{team}", "{date}", "{team.__class__}", "{0}", "{team:>99999999}",
+                "\"", "'", "\\", ";", "}", "@page {", "&amp;", "&lt;", "\u200b", "\u200f",
+                "\u061c", "\u202e", "\x00", "counter(page)", "\\3c ", "javascript:", "a < b",
+                "<3", "\n", "\r"]
+label_text = st.lists(st.one_of(st.sampled_from(LABEL_PIECES), st.sampled_from(WORDS),
+                                clean_text), min_size=1, max_size=10).map("".join)
+LABELS = ["DRAFT — translation incomplete", "Key points", "Scan for the full article",
+          "Page {page} of {pages}", "QR code: link to the full article",
+          "Updated by {team} — {date}"]
+
+
+@FUZZ
+@given(table=st.dictionaries(st.sampled_from(LABELS), label_text, min_size=1))
+@example(table={"DRAFT — translation incomplete": "BORRADOR %50000000s",
+                "Key points": "Puntos clave <a href=\"javascript:app.alert(1)\" x=<>"})
+def test_any_label_is_text_on_the_page_and_qa_refuses_markup(project, table):
+    """Labels straight from a table (no QA): the pages hold only the elements the templates
+    write, the page stays small; and QA never passes a label an HTML parser reads markup in."""
+    import dataclasses
+
+    from markupsafe import Markup
+
+    from pipeline.i18n import markup, qa
+    from pipeline.render.handout import render_handout
+
+    if not getattr(project, "fuzz_doc", None):
+        project.write(SOURCE, FRONT + "Some text.\n\n:::: handout\n## What to know\n\nShort."
+                      "\n\n::: key-points\n- Rest.\n:::\n::::\n")
+        project.fuzz_config = config_mod.load(project.root)
+        project.fuzz_ctx = RenderContext(project.fuzz_config,
+                                         theme_mod.load(project.fuzz_config), "letter")
+        project.fuzz_doc = dataclasses.replace(
+            reader.read_document(project.fuzz_config, "sample"), draft=True)
+        project.fuzz_clean = {
+            name: _Elements_of(render(project.fuzz_doc, project.fuzz_ctx, Labels()))
+            for name, render in PAGES.items()}
+    labels = Labels(lambda text: Markup(table.get(text, text)))
+    for name, render in PAGES.items():
+        page = render(project.fuzz_doc, project.fuzz_ctx, labels)
+        assert _Elements_of(page) == project.fuzz_clean[name], name
+        assert len(page) < 100_000 + 20 * sum(len(v) for v in table.values())
+    for source, translation in table.items():
+        errors, _ = qa.check(source, translation, "ui.po", ui=True)
+        event("label accepted" if not errors else "label refused")
+        if not errors:
+            assert not markup.markup(translation), translation
+            assert "\u200b" not in translation and "\u202e" not in translation
+
+
+def _render_article(doc, ctx, labels):
+    return render_article(doc, ctx, labels, for_print=True)
+
+
+def _render_handout(doc, ctx, labels):
+    from pipeline.render.handout import render_handout
+    return render_handout(doc, ctx, labels, "handout")
+
+
+PAGES = {"article": _render_article, "handout": _render_handout}
+
+
+def _Elements_of(page: str) -> list:
+    """(tag, attribute names, link targets) of every element, and the page's style sheet
+    with the label strings taken out (what is left must be the same CSS)."""
+    parser = _Elements()
+    parser.feed(page)
+    parser.close()
+    style = page.split("<style>", 1)[1].split("</style>", 1)[0]
+    style = re.sub(r'"(?:[^"\\]|\\.)*"', '""', style)  # CSS strings, escapes included
+    style = re.sub(r'(?:""|counter\(pages?\))(?:\s*(?:""|counter\(pages?\)))*', '""', style)
+    return [(tag, tuple(n for n, _ in attrs),
+             tuple(v for n, v in attrs if n in ("href", "src"))) for tag, attrs in parser.found
+            ] + [re.sub(r"\s+", "", style)]
+
+
+# ----------------------------------------------------------------------------- (d) PO headers
+
+CHARSETS = ["UTF-8", "utf-8", "utf8", "ISO-8859-1", "CP1252", "KOI8-R", "ASCII", "CHARSET",
+            "UTF-16", "klingon", "", None]
+TEXTS = ["página", "Puntos clave", "niño ñ", "日本語", "Ägypten", "plain ascii", "мир"]
+BREAKS = ["", "unclosed", "garbage", "escape", "stray-quote", "no-msgstr", "bom", "crlf",
+          "two-strings", "lone-cr", "tab-keyword"]
+
+
+def _po_bytes(charset, encoding, text, damage):
+    """A small PO file: a header declaring `charset`, one entry whose msgstr is `text`,
+    written in `encoding`, then damaged; and the line of the entry's msgstr."""
+    header = ['msgid ""', 'msgstr ""', '"Language: es\\n"', '"MIME-Version: 1.0\\n"']
+    if charset is not None:
+        header.append(f'"Content-Type: text/plain; charset={charset}\\n"')
+    header += ['"Content-Transfer-Encoding: 8bit\\n"',
+               '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"', ""]
+    lines = header + ["#. label", 'msgid "About"', f'msgstr "{text}"', "", 'msgid "Other"',
+                      'msgstr "Otro"', ""]
+    at = lines.index(f'msgstr "{text}"')
+    if damage == "unclosed":
+        lines[at] = lines[at][:-1]
+    elif damage == "garbage":
+        lines.insert(at, "garbage here")
+    elif damage == "escape":
+        lines[at] = lines[at][:-1] + '\\q"'
+    elif damage == "stray-quote":
+        lines[at] = lines[at][:-1] + '" x"'
+    elif damage == "no-msgstr":
+        del lines[at]
+    elif damage == "two-strings":
+        lines[at] = lines[at] + ' "more"'
+    elif damage == "tab-keyword":
+        lines[at] = lines[at].replace("msgstr ", "msgstr\t")
+    body = "\n".join(lines)
+    if damage == "crlf":
+        body = body.replace("\n", "\r\n")
+    if damage == "lone-cr":
+        body = body.replace("\n\n#. label", "\r#. label")
+    data = body.encode(encoding, "replace")
+    if damage == "bom":
+        data = b"\xef\xbb\xbf" + data
+    return data, at + 1
+
+
+@FUZZ
+@given(charset=st.sampled_from(CHARSETS), encoding=st.sampled_from(["utf-8", "latin-1",
+                                                                    "cp1252", "koi8-r"]),
+       text=st.sampled_from(TEXTS),
+       damage=st.one_of(st.just(""), st.just(""), st.sampled_from(BREAKS)))
+@example(charset="ISO-8859-1", encoding="utf-8", text="página", damage="")
+@example(charset="UTF-8", encoding="utf-8", text="Acerca de esto", damage="unclosed")
+def test_po_headers_and_syntax_read_right_or_fail_with_a_line(tmp_path, charset, encoding,
+                                                              text, damage):
+    """Either the catalog holds exactly the text that was meant (no mojibake, no lost
+    character), or the error names a line of the file; and a file `msgfmt -c` refuses is
+    refused."""
+    import shutil
+    import subprocess
+
+    from pipeline.i18n import catalogs
+    intended = text.encode(encoding, "replace").decode(encoding)
+    data, line = _po_bytes(charset, encoding, text, damage)
+    path = tmp_path / "t.po"
+    path.write_bytes(data)
+    lines = data.count(b"\n") + 1
+    refused_by_msgfmt = None
+    if shutil.which("msgfmt"):
+        refused_by_msgfmt = subprocess.run(["msgfmt", "-c", "-o", os.devnull, str(path)],
+                                           capture_output=True).returncode != 0
+    try:
+        catalog = catalogs.read(tmp_path, path)
+    except PlainpressError as exc:
+        event("refused: " + re.sub(r"`[^`]*`|“[^”]*”|=[^ ,]+|\d+", "…", exc.message)[:50])
+        assert exc.loc is not None and exc.loc.path == "t.po", str(exc)
+        assert exc.loc.line is not None and 1 <= exc.loc.line <= lines, str(exc)
+        return
+    event("read")
+    assert refused_by_msgfmt is not True, (charset, encoding, text, damage)
+    message = catalog.get("About")
+    assert message is not None
+    declared = "utf-8" if charset in (None, "", "CHARSET") else codecs.lookup(charset).name
+    if encoding == "utf-8" and not data.isascii():
+        assert declared == "utf-8", charset  # UTF-8 is never read as another charset
+    if declared == codecs.lookup(encoding).name or intended.isascii():
+        assert message.string == intended, (message.string, intended, charset, encoding)
+    else:  # a one-byte file that names another one-byte charset: read as it says
+        assert message.string == text.encode(encoding, "replace").decode(declared)

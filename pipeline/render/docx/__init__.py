@@ -20,10 +20,10 @@ from docx.shared import Inches, Mm
 
 from ...locale import direction
 from ...model import Document
-from ...ui import Labels
+from ...ui import Field, Labels
 from ..context import RenderContext
 from ..html import stamp
-from .blocks import Writer, field, split_fields
+from .blocks import Writer
 from .inlines import Format
 from .package import finish
 from .styles import apply_language, apply_theme, ensure_hyperlink_style, open_template
@@ -100,10 +100,11 @@ def _footer(writer: Writer, section, title: str, text_width: int) -> None:
     run = make("w:r")
     run.append(make("w:tab"))
     para._p.append(run)
-    label = writer.labels("Page {page} of {pages}", page=field("PAGE"), pages=field("NUMPAGES"))
-    for piece, is_field in split_fields(label):
-        if is_field:
-            writer.inline.field(para._p, piece, "1")
+    label = writer.labels.parts("Page {page} of {pages}", page=Field("PAGE"),
+                                pages=Field("NUMPAGES"))
+    for piece in label:
+        if isinstance(piece, Field):
+            writer.inline.field(para._p, piece.name, "1")
         else:
             writer.inline.text(para._p, piece)
 

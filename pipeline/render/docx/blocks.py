@@ -15,7 +15,6 @@ a level.
 from __future__ import annotations
 
 import io
-import re
 from pathlib import Path
 
 from babel.lists import format_list
@@ -30,26 +29,11 @@ from ...markdown import plain
 from ...model import (BlockQuote, BulletList, Cell, Figure, Heading, KeyPoints, OrderedList,
                       Paragraph, Table)
 from ...theme import Theme
-from ...ui import Labels
+from ...ui import Field, Labels
 from .inlines import Format, InlineWriter
 from .numbering import Numbering, continuation_indent, number
 from .styles import top_rule
 from .xml import PPR, TBLPR, TCPR, put
-
-_FIELD = re.compile(r"\x00(\w+)\x00")
-
-
-def field(name: str) -> str:
-    """A placeholder value that `split_fields` turns back into the Word field `name`."""
-    return f"\x00{name}\x00"
-
-
-def split_fields(text: str) -> list[tuple[str, bool]]:
-    """A filled-in ui label → [(text, False), (field name, True), …]. The labels are called
-    with literal text at each call site so that `plainpress i18n extract` finds them."""
-    pieces = _FIELD.split(text)
-    return [(piece, index % 2 == 1) for index, piece in enumerate(pieces) if piece]
-
 
 class Writer:
     """Appends the document's blocks to a python-docx Document."""
@@ -159,15 +143,16 @@ class Writer:
         if title:
             # Translators: caption above a table in the Word document; {title} is the heading
             # the table sits under.
-            label = self.labels("Table {number}: {title}", number=field("SEQ"), title=title)
+            label = self.labels.parts("Table {number}: {title}", number=Field("SEQ"),
+                                      title=title)
         else:
             # Translators: caption above a table in the Word document.
-            label = self.labels("Table {number}", number=field("SEQ"))
+            label = self.labels.parts("Table {number}", number=Field("SEQ"))
         caption = self.paragraph("Caption")
         caption.paragraph_format.keep_with_next = True
         shown = []
-        for piece, is_field in split_fields(label):
-            if is_field:
+        for piece in label:
+            if isinstance(piece, Field):
                 self.inline.field(caption._p, r"SEQ Table \* ARABIC", str(self.tables))
                 shown.append(str(self.tables))
             else:
