@@ -11,8 +11,10 @@ current.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import re
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -21,8 +23,8 @@ from . import report
 from .errors import EXIT_GATE_FAILED, EXIT_OK, UsageError
 from .incremental import STATE_FILE, Fingerprints, dump_state, load_state, still_published
 from .model import CheckResult, Document
-from .publish import build_lock, drop_withheld, keep_withheld, remove_leftovers, withdraw
-from .publish import write_atomic
+from .publish import (OutputError, build_lock, clear_journal, drop_withheld, keep_withheld,
+                      publish_group, read_journal, remove_leftovers, withdraw, write_atomic)
 
 OUTPUT_FILES = {"html": "{id}.html", "pdf": "{id}.pdf", "docx": "{id}.docx",
                 "handout": "{id}-handout.pdf", "handout-large": "{id}-handout-large.pdf"}
@@ -31,6 +33,13 @@ PAGED = ("pdf", "docx", "handout", "handout-large")
 """Outputs laid out on paper: one job, and one file, per page-size edition. The HTML page is
 printed on whatever paper its reader has."""
 PSEUDO_LOCALES = ("en_XA", "ar_XB")
+_PUBLISHABLE = re.compile(r"[A-Za-z0-9_-]+/[a-z0-9][a-z0-9-]*(\.html|\.pdf|\.docx)")
+
+
+def publishable(name: str) -> bool:
+    """A name from the state file or journal has the shape of an artifact (`es/x.pdf`), so
+    an edited or damaged file can never make a build remove anything else."""
+    return bool(_PUBLISHABLE.fullmatch(name))
 
 
 @dataclass(frozen=True)
@@ -199,11 +208,11 @@ def load_project(root: Path, selection: Selection,
                    selection.formats or FORMATS)
 
 
-def _state_record(outcome: Outcome, fingerprint: str, out_dir: Path) -> dict:
+def _state_record(outcome: Outcome, fingerprint: str, mtime_ns: int | None) -> dict:
     record = {**outcome.record(), "fingerprint": fingerprint,
               "results": [asdict(r) for r in outcome.results]}
     if outcome.published:
-        record["mtime_ns"] = (out_dir / outcome.filename).stat().st_mtime_ns
+        record["mtime_ns"] = mtime_ns
     return record
 
 
@@ -211,6 +220,14 @@ def build(root: Path, selection: Selection = Selection(), out_dir: Path | None =
           page_size: str | None = None, publish: bool = True, allow_incomplete: bool = False,
           jobs: int = 1, progress=None) -> BuildResult:
     """Build, gate and publish the selection; write `report.json`."""
+    try:
+        return _build(root, selection, out_dir, page_size, publish, allow_incomplete, jobs,
+                      progress)
+    except OutputError as exc:  # a full disk, a read-only folder: name the file in the project
+        raise exc.relative_to(root)
+
+
+def _build(root, selection, out_dir, page_size, publish, allow_incomplete, jobs, progress):
     config = config_mod.load(root)
     if page_size:
         selection = replace(selection, page_sizes=(page_size,))
@@ -223,6 +240,14 @@ def build(root: Path, selection: Selection = Selection(), out_dir: Path | None =
         if publish:
             remove_leftovers(out_dir)
         state = load_state(out_dir) if publish else {}
+        state = {name: record for name, record in state.items() if publishable(name)}
+        planned = {task[3] for task in plan(config, Selection())}
+        for name in read_journal(out_dir) if publish else ():
+            # Published by a build killed before it wrote the state file: no record vouches
+            # for it, so it goes (and is built again if it is still wanted).
+            if name not in state and publishable(name) and withdraw(out_dir / name) \
+                    and name not in planned:
+                result.removed.append(name)
         fresh: dict[str, Outcome] = {}
         new_state: dict[str, dict] = {}
         todo = []
@@ -240,7 +265,7 @@ def build(root: Path, selection: Selection = Selection(), out_dir: Path | None =
                 todo.append((task, fingerprint))
         if todo:
             _render(root, config, selection, todo, publish, allow_incomplete, jobs,
-                    out_dir, result, fresh, new_state, progress)
+                    out_dir, result, fresh, new_state, progress, set(state))
         for task in tasks:
             if task[3] in fresh:
                 result.outcomes.append(fresh[task[3]])
@@ -259,6 +284,7 @@ def build(root: Path, selection: Selection = Selection(), out_dir: Path | None =
             kept = {k: v for k, v in state.items() if k not in new_state and not
                     selection.everything}
             _write_if_changed(out_dir / STATE_FILE, dump_state({**kept, **new_state}))
+            clear_journal(out_dir)  # the state file now knows every name the journal held
             whole = _whole_build(config, result, kept)
             data = report.to_json(root.name, selection.as_dict(), whole.outcomes,
                                   whole.checks, whole.skipped, result.removed,
@@ -311,7 +337,7 @@ def _distinct(checks) -> list[CheckResult]:
 
 
 def _render(root, config, selection, todo, publish, allow_incomplete, jobs, out_dir,
-            result, fresh, new_state, progress) -> None:
+            result, fresh, new_state, progress, known) -> None:
     """Localize, render, gate and publish the jobs that are not fresh."""
     from . import workers
     from .localize import localize
@@ -340,36 +366,69 @@ def _render(root, config, selection, todo, publish, allow_incomplete, jobs, out_
                               page_size=task[4])
             fresh[task[3]] = outcome
             if publish:  # remembered, so that a later partial build still reports it
-                new_state[task[3]] = {**_state_record(outcome, fingerprint, out_dir),
+                new_state[task[3]] = {**_state_record(outcome, fingerprint, None),
                                       "skipped": skipped}
         else:
             renderable.append((task, fingerprint))
     workers.prepare(project, localized)
     per_output: dict[str, list[float]] = {}
     peak = 0
-    for index, ((task, fingerprint), done) in enumerate(
-            zip(renderable, workers.run([t for t, _ in renderable], jobs)), 1):
+    group: list = []
+    count = 0
+
+    def publish_pending() -> None:
+        """Publish the finished jobs of one document × locale together (all or nothing)."""
+        nonlocal count
+        files = {task[3]: done.artifact.data for task, _, done, passed in group
+                 if passed and publish}
+        mtimes = publish_group(out_dir, files, known) if files else {}
+        for task, fingerprint, done, passed in group:
+            data = done.artifact.data if isinstance(done, workers.Rendered) else b""
+            if publish and passed:
+                drop_withheld(out_dir, task[3])
+            elif publish:
+                withdraw(out_dir / task[3])
+                if data:
+                    keep_withheld(out_dir, task[3], data)  # for `plainpress serve` to show
+                else:
+                    drop_withheld(out_dir, task[3])
+            outcome = Outcome(task[0], task[1], task[2], task[3], results_of(task, done),
+                              passed and publish, len(data), hashlib.sha256(data).hexdigest()
+                              if data else "", getattr(done, "pages", None),
+                              "built" if passed else "", task[4])
+            fresh[task[3]] = outcome
+            if publish and isinstance(done, workers.Rendered) and not any(
+                    r.check in ("translation", "glyphs") and r.blocks for r in outcome.results):
+                new_state[task[3]] = _state_record(outcome, fingerprint, mtimes.get(task[3]))
+            per_output.setdefault(task[2], []).append(done.seconds)
+            count += 1
+            if progress:
+                progress(outcome, count, len(renderable))
+        group.clear()
+
+    def results_of(task, done) -> list[CheckResult]:
         job = localized[(task[0], task[1])]
-        data = done.artifact.data
-        results = job.results_for(task[2]) + done.results
-        passed = not any(r.blocks for r in results)
-        if publish and passed:
-            write_atomic(out_dir / task[3], data)
-            drop_withheld(out_dir, task[3])
-        elif publish:
-            withdraw(out_dir / task[3])
-            keep_withheld(out_dir, task[3], data)  # for `plainpress serve` to show
-        outcome = Outcome(task[0], task[1], task[2], task[3], results, passed and publish,
-                          len(data), hashlib.sha256(data).hexdigest(), done.pages,
-                          "built" if passed else "", task[4])
-        fresh[task[3]] = outcome
-        if publish and not any(r.check in ("translation", "glyphs") and r.blocks
-                               for r in results):
-            new_state[task[3]] = _state_record(outcome, fingerprint, out_dir)
-        per_output.setdefault(task[2], []).append(done.seconds)
-        peak = max(peak, done.peak_rss_kb)
-        if progress:
-            progress(outcome, index, len(renderable))
+        if isinstance(done, workers.Rendered):
+            return job.results_for(task[2]) + done.results
+        limit = "job_timeout_s" if done.reason == "timeout" else None
+        return job.results_for(task[2]) + [CheckResult(
+            "time-limit" if limit else "worker", task[0], task[1], task[2], "error", False,
+            f"rendering {task[3]}: {done.message}; the artifact is withheld",
+            job.doc.path, f"raise `{limit}` in [tool.plainpress] of pyproject.toml if the "
+            "document is really that long; otherwise look for text that expands enormously "
+            "(a label or translation)" if limit else "build it alone with --jobs 1 to see "
+            "whether it happens again")]
+
+    jobs_run = workers.run([t for t, _ in renderable], jobs, config.job_timeout_s)
+    with contextlib.closing(jobs_run):
+        for (task, fingerprint), done in zip(renderable, jobs_run):
+            if group and group[-1][0][:2] != task[:2]:
+                publish_pending()
+            passed = isinstance(done, workers.Rendered) and not any(
+                r.blocks for r in results_of(task, done))
+            group.append((task, fingerprint, done, passed))
+            peak = max(peak, getattr(done, "peak_rss_kb", 0))
+        publish_pending()
     result.timings = {"seconds_per_output": per_output, "peak_rss_kb": peak}
 
 

@@ -52,6 +52,9 @@ class Config:
     reference_docx: str | None = None
     """A .docx whose styles the DOCX output uses instead of the theme's (like pandoc's
     --reference-doc), relative to the project."""
+    job_timeout_s: float = 300.0
+    """Seconds one job (document × locale × output) may take before it is ended and its
+    artifact withheld; a long article renders in well under a minute."""
 
     @property
     def page_size(self) -> str:
@@ -78,6 +81,7 @@ _SCHEMA: dict[str, type | tuple[type, ...]] = {
     "reading_level": dict,
     "jargon": list,
     "reference_docx": str,
+    "job_timeout_s": (int, float),
 }
 _TYPE_NAMES = {str: "text in quotes", list: "a list in brackets [ ]", int: "a whole number",
                dict: "a table", float: "a number", bool: "true or false"}
@@ -146,7 +150,7 @@ def load(root: Path) -> Config:
             hint = f"did you mean `{close[0]}`?" if close else f"known keys: {', '.join(_SCHEMA)}"
             raise ConfigError(f"unknown setting `{key}` in [tool.plainpress]", where(key), hint)
         if not isinstance(value, _SCHEMA[key]) or isinstance(value, bool):
-            expected = _TYPE_NAMES.get(_SCHEMA[key], _SCHEMA[key].__name__)
+            expected = _TYPE_NAMES.get(_SCHEMA[key], getattr(_SCHEMA[key], "__name__", "a number"))
             found = _TYPE_NAMES.get(type(value), type(value).__name__)
             raise ConfigError(f"`{key}` must be {expected}, not {found} ({_shown(value)})",
                               where(key), hint=f"write it as {_example(key)}")
@@ -169,6 +173,10 @@ def load(root: Path) -> Config:
         raise ConfigError("`email_size_limit_kb` must be at least 1",
                           where("email_size_limit_kb"),
                           hint="write it as `email_size_limit_kb = 500`")
+    timeout = table.get("job_timeout_s", 300)
+    if not math.isfinite(timeout) or timeout <= 0:
+        raise ConfigError(f"`job_timeout_s` must be a number of seconds above 0, not {timeout}",
+                          where("job_timeout_s"), hint=f"write it as {_example('job_timeout_s')}")
     for key in ("theme", "reference_docx"):
         if key in table:
             _check_styles_path(root, table[key], key, where(key))
@@ -202,6 +210,7 @@ def load(root: Path) -> Config:
         reading=ReadingTargets(**{k: float(v) for k, v in reading.items()}),
         jargon=tuple(jargon),
         reference_docx=table.get("reference_docx"),
+        job_timeout_s=float(timeout),
     )
 
 
@@ -243,7 +252,8 @@ def _example(key: str) -> str:
             "email_size_limit_kb": "`email_size_limit_kb = 500`",
             "reading_level": "a [tool.plainpress.reading_level] table",
             "jargon": '`jargon = ["word", "other word"]`',
-            "reference_docx": '`reference_docx = "styles/reference.docx"`'}.get(key, f"`{key}`")
+            "reference_docx": '`reference_docx = "styles/reference.docx"`',
+            "job_timeout_s": "`job_timeout_s = 300`"}.get(key, f"`{key}`")
 
 
 def _check_locale(code: str, loc: Loc) -> None:

@@ -1,17 +1,32 @@
-"""Rendering and gating jobs, in this process or spread over a pool of worker processes.
+"""Rendering and gating jobs in worker processes, each job with a time limit.
 
 Each worker is a long-lived process that renders many jobs and keeps what is costly to make:
 compiled templates, parsed theme CSS, WeasyPrint's font configuration. The parent prepares the
-localized documents, forks the workers (they inherit them), and gets the results back in plan
-order, so `--jobs 4` publishes the same bytes as `--jobs 1`.
+localized documents, forks the workers (they inherit them), hands out one job at a time, and
+yields the results in plan order, so `--jobs 4` publishes the same bytes as `--jobs 1`.
+
+Why our own small pool rather than `concurrent.futures`: a job that runs past its time limit
+(a hostile label can keep WeasyPrint busy for hours) must be ended without losing the others,
+and the only sure way to end Python code stuck in a library is to kill its process. A killed
+worker is replaced and the build goes on. Jobs always run in a worker, even with `--jobs 1`, for
+the same reason.
+
+Workers die with their parent: on Linux they ask the kernel for SIGKILL when the parent goes
+(`PR_SET_PDEATHSIG`), elsewhere a thread watches the parent's pid; an idle worker also sees its
+pipe close. So `kill -9` of a build leaves no orphan rendering on, or holding `build/.lock`.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import resource
-from concurrent.futures import ProcessPoolExecutor
+import signal
+import threading
+import time
+import traceback
 from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
 from typing import Iterator
 
 from .model import Artifact, CheckResult, Document
@@ -32,6 +47,17 @@ class Rendered:
     pages: int | None
     seconds: float
     peak_rss_kb: int
+
+
+@dataclass
+class Failed:
+    """A job that produced no artifact: it ran out of time, or its worker died."""
+
+    task: tuple[str, str, str, str, str | None]
+    reason: str
+    """`timeout` or `died`."""
+    message: str
+    seconds: float
 
 
 class Renderers:
@@ -108,12 +134,169 @@ def run_one(task: tuple[str, str, str, str, str | None]) -> Rendered:
                     resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
-def run(tasks: list[tuple[str, str, str, str, str | None]], jobs: int) -> Iterator[Rendered]:
-    """Results of `tasks`, in order; with `jobs` > 1 the work is spread over processes."""
-    if jobs <= 1 or len(tasks) <= 1:
-        for task in tasks:
-            yield run_one(task)
+class WorkerError(Exception):
+    """An unexpected exception in a worker, with the worker's traceback (a bug, not input)."""
+
+
+def _die_with_parent(parent: int) -> None:
+    """Make the kernel (or a watcher thread) kill this worker when `parent` exits."""
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(1, signal.SIGKILL, 0, 0, 0) != 0:  # PR_SET_PDEATHSIG
+            raise OSError(ctypes.get_errno(), "prctl")
+    except (OSError, AttributeError):  # not Linux: watch the parent's pid instead
+        def watch():
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+        threading.Thread(target=watch, name="plainpress-parent-watch", daemon=True).start()
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+def _worker(conn: Connection, parent: int, inherited: list[Connection]) -> None:
+    """A worker's life: run the tasks the parent sends until it sends None or goes away."""
+    _die_with_parent(parent)
+    for other in inherited:  # the parent's ends of every pipe: only the parent may hold them
+        other.close()
+    from .errors import PlainpressError
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        try:
+            reply = ("ok", run_one(task))
+        except PlainpressError as exc:
+            reply = ("error", (type(exc), exc.message, exc.loc, exc.hint, exc.code))
+        except BaseException as exc:  # noqa: BLE001 - sent to the parent, which raises it
+            reply = ("bug", f"{type(exc).__name__}: {exc}\n\nworker traceback:\n"
+                            f"{traceback.format_exc()}")
+        try:
+            conn.send(reply)
+        except (BrokenPipeError, OSError):
+            return
+
+
+def _rebuild_error(kind, message, loc, hint, code):
+    from .errors import ConfigError, SourceError, UsageError
+    if issubclass(kind, SourceError):
+        return kind(loc, message, hint)
+    if issubclass(kind, ConfigError):
+        return kind(message, loc, hint)
+    if issubclass(kind, UsageError):
+        return kind(message, hint)
+    return kind(message, loc, hint, code)
+
+
+class _Pool:
+    """`jobs` forked workers, one job each at a time, each job with a deadline."""
+
+    def __init__(self, jobs: int, timeout: float | None):
+        self.size, self.timeout = jobs, timeout
+        self.context = multiprocessing.get_context("fork")
+        self.idle: list[tuple[object, Connection]] = []
+        self.busy: dict[Connection, tuple[object, int, float]] = {}
+        """conn → (process, task index, start time)"""
+
+    def _spawn(self):
+        ours, theirs = self.context.Pipe(duplex=True)
+        inherited = [c for _, c in self.idle] + list(self.busy) + [ours]
+        process = self.context.Process(target=_worker, args=(theirs, os.getpid(), inherited),
+                                       name="plainpress-worker", daemon=True)
+        process.start()
+        theirs.close()
+        return process, ours
+
+    def _end(self, process, conn: Connection, kill: bool) -> None:
+        if kill and process.is_alive():
+            process.kill()
+        process.join(timeout=None if kill else 5)
+        if process.is_alive():
+            process.kill()
+            process.join()
+        conn.close()
+
+    def close(self) -> None:
+        for process, conn in self.idle:
+            try:
+                conn.send(None)
+            except OSError:
+                pass
+        for process, conn in self.idle:
+            self._end(process, conn, kill=False)
+        for conn, (process, _, _) in list(self.busy.items()):
+            self._end(process, conn, kill=True)
+        self.idle, self.busy = [], {}
+
+    def results(self, tasks) -> Iterator[tuple[int, object]]:
+        """(index, Rendered | Failed | exception) for every task, as they finish."""
+        pending = list(range(len(tasks)))
+        pending.reverse()
+        while pending or self.busy:
+            while pending and len(self.busy) < self.size:
+                process, conn = self.idle.pop() if self.idle else self._spawn()
+                index = pending.pop()
+                conn.send(tasks[index])
+                self.busy[conn] = (process, index, time.monotonic())
+            now = time.monotonic()
+            wait_for = None
+            if self.timeout is not None:
+                wait_for = max(0.0, min(start + self.timeout for _, _, start in
+                                        self.busy.values()) - now)
+            for conn in wait(list(self.busy), timeout=wait_for):
+                process, index, start = self.busy.pop(conn)
+                try:
+                    kind, payload = conn.recv()
+                except (EOFError, OSError):
+                    self._end(process, conn, kill=True)
+                    code = process.exitcode
+                    how = (f"signal {signal.Signals(-code).name}" if code and code < 0
+                           else f"exit status {code}")
+                    yield index, Failed(tasks[index], "died",
+                                        f"the worker process rendering it died ({how}), "
+                                        "perhaps out of memory", time.monotonic() - start)
+                    continue
+                self.idle.append((process, conn))
+                if kind == "ok":
+                    yield index, payload
+                elif kind == "error":
+                    yield index, _rebuild_error(*payload)
+                else:
+                    yield index, WorkerError(payload)
+            if self.timeout is not None:
+                now = time.monotonic()
+                for conn, (process, index, start) in list(self.busy.items()):
+                    if now - start >= self.timeout:
+                        del self.busy[conn]
+                        self._end(process, conn, kill=True)
+                        yield index, Failed(tasks[index], "timeout",
+                                            f"it was still running after the time limit of "
+                                            f"{self.timeout:g} s and was stopped",
+                                            now - start)
+
+
+def run(tasks: list[tuple[str, str, str, str, str | None]], jobs: int,
+        timeout: float | None = None) -> Iterator[Rendered | Failed]:
+    """Results of `tasks`, in order, rendered by up to `jobs` worker processes; a job still
+    running after `timeout` seconds is ended (its worker killed) and comes back as `Failed`.
+    An input error or a bug in a job is raised here, in the parent."""
+    if not tasks:
         return
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks)), mp_context=context) as pool:
-        yield from pool.map(run_one, tasks, chunksize=1)
+    pool = _Pool(max(1, min(jobs, len(tasks))), timeout)
+    done: dict[int, object] = {}
+    following = 0
+    try:
+        for index, outcome in pool.results(tasks):
+            done[index] = outcome
+            while following in done:
+                outcome = done.pop(following)
+                if isinstance(outcome, BaseException):
+                    raise outcome
+                yield outcome
+                following += 1
+    finally:
+        pool.close()

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
 import random
+import re
 import signal
 import stat
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pikepdf
 import pytest
@@ -128,3 +131,151 @@ def test_po_files_written_by_an_update_follow_the_umask(es_project, umask):
     path.unlink()
     assert main(["-C", str(es_project.root), "i18n", "update", "--init", "es"]) == 0
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+# ----------------------------------------------------------------------------- kills, round two
+
+
+def long_source(paragraphs: int) -> str:
+    """The sample with many paragraphs: valid, well within the size limit, slow to lay out."""
+    from conftest import SAMPLE
+    body = "\n\n".join(f"Paragraph {i} has short words in it. It is here to make the page long."
+                       for i in range(paragraphs))
+    return SAMPLE.replace("> A quoted line.", body)
+
+
+def children(pid: int) -> set[int]:
+    """Live child processes of `pid` (from /proc)."""
+    found = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found |= {int(p) for p in (task / "children").read_text().split()}
+    return {p for p in found if alive(p)}
+
+
+def alive(pid: int) -> bool:
+    """The process exists and is not a zombie waiting to be reaped."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+def wait_for(condition, seconds: float, step: float = 0.02):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(step)
+    return condition()
+
+
+def state_names(project) -> set[str]:
+    path = project.root / "build/.plainpress-state.json"
+    return set(json.loads(path.read_text())["jobs"]) if path.exists() else set()
+
+
+def test_a_job_past_its_time_limit_is_ended_and_the_build_goes_on(project, capsys):
+    project.write("pyproject.toml", project.read("pyproject.toml") + "job_timeout_s = 3\n")
+    project.write("source/sample.md", long_source(3000))
+    started = time.monotonic()
+    code = main(["-C", str(project.root), "build", "-q", "-j", "1",
+                 "--format", "html", "--format", "pdf"])
+    elapsed = time.monotonic() - started
+    out, err = capsys.readouterr()
+    assert code == 1, out + err
+    assert "Traceback" not in out + err
+    assert re.search(r"source/sample\.md: error: \[time-limit\] sample en pdf: rendering "
+                     r"en/sample\.pdf: it was still running after the time limit of 3 s and "
+                     r"was stopped; the artifact is withheld \(hint: raise `job_timeout_s`", out)
+    assert (project.root / "build/en/sample.html").is_file()  # the rest of the build went on
+    assert not (project.root / "build/en/sample.pdf").exists()
+    assert elapsed < 40, elapsed
+    assert not children(os.getpid()), "the worker was not ended"
+    report = json.loads((project.root / "build/report.json").read_text())
+    pdf = next(a for a in report["artifacts"] if a["path"] == "en/sample.pdf")
+    assert not pdf["published"] and "time limit" in pdf["withheld_because"][0]
+    assert "en/sample.pdf" not in state_names(project)  # retried by the next build
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "nan", '"fast"'])
+def test_job_timeout_must_be_a_positive_number(project, capsys, value):
+    project.write("pyproject.toml", project.read("pyproject.toml") + f"job_timeout_s = {value}\n")
+    assert main(["-C", str(project.root), "build", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("pyproject.toml:5: error: `job_timeout_s` must be"), err
+
+
+def test_kill_of_the_parent_ends_its_workers_and_frees_the_lock(project):
+    project.write("source/sample.md", long_source(1500))
+    parent = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "-C", str(project.root),
+                               "build", "-q", "--jobs", "2"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, start_new_session=True)
+    workers = wait_for(lambda: children(parent.pid) if len(children(parent.pid)) == 2 else None,
+                       60)
+    assert workers, "the build never started its two workers"
+    time.sleep(0.5)  # both are rendering now
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    try:
+        assert wait_for(lambda: not any(alive(pid) for pid in workers), 10), \
+            "workers outlived their parent"
+    finally:
+        for pid in workers:  # if they did, they are ours to end
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+    again = start_build(project, "--jobs", "2")
+    out, err = again.communicate(timeout=180)
+    assert again.returncode == 0, out + err
+    assert "waiting for another build" not in err
+    assert f"the build with pid {parent.pid} ended without releasing" in err
+    assert (project.root / "build/.lock").read_text() == ""  # released, no pid left
+
+
+def test_outputs_of_a_killed_build_are_cleaned_up_once_their_source_is_gone(project):
+    project.write("source/a.md", project.read("source/sample.md"))
+    project.write("source/sample.md", long_source(1500))  # rendered after a, slowly
+    proc = start_build(project, "--jobs", "1")
+    handout = project.root / "build/en/a-handout.pdf"
+    assert wait_for(handout.exists, 120, step=0.01), "a-handout.pdf never appeared"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    names = [f"en/a{suffix}" for suffix in (".html", ".pdf", ".docx", "-handout.pdf",
+                                            "-handout-large.pdf")]
+    assert all((project.root / "build" / name).is_file() for name in names)  # all or nothing
+    assert not state_names(project) & set(names), "the build finished before the kill"
+    (project.root / "source/a.md").unlink()
+    assert main(["-C", str(project.root), "build", "-q", "--format", "html"]) == 0
+    assert main(["-C", str(project.root), "build", "-q"]) == 0
+    for name in names:
+        assert not (project.root / "build" / name).exists(), name
+    assert not state_names(project) & set(names)
+    assert not (project.root / "build/.plainpress-journal").exists()
+
+
+def test_removal_after_a_kill_is_listed(project, capsys):
+    project.write("source/a.md", project.read("source/sample.md"))
+    project.write("source/sample.md", long_source(1500))
+    proc = start_build(project, "--jobs", "1")
+    assert wait_for((project.root / "build/en/a.html").exists, 120, step=0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    (project.root / "source/a.md").unlink()
+    assert main(["-C", str(project.root), "build", "-q"]) == 0
+    out = capsys.readouterr().out
+    for suffix in (".html", ".pdf", ".docx", "-handout.pdf", "-handout-large.pdf"):
+        assert f"removed en/a{suffix} (its document or locale no longer exists)" in out, out
+    report = json.loads((project.root / "build/report.json").read_text())
+    assert "en/a.html" in report["removed"]
+
+
+def test_a_damaged_journal_never_removes_anything_else(project):
+    assert main(["-C", str(project.root), "build", "-q", "--format", "html"]) == 0
+    precious = project.root / "source/_shared/contact.md"
+    (project.root / "build/.plainpress-journal").write_text(
+        '"../source/_shared/contact.md"\n"en/../../pyproject.toml"\n{"x": 1}\n"torn')
+    assert main(["-C", str(project.root), "build", "-q", "--format", "html"]) == 0
+    assert main(["-C", str(project.root), "build", "-q"]) == 0
+    assert precious.is_file() and (project.root / "pyproject.toml").is_file()

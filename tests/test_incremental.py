@@ -15,18 +15,22 @@ def statuses(result) -> dict[str, str]:
 def test_second_build_reuses_everything_and_rewrites_nothing(project):
     first = build(project.root, jobs=1)
     assert set(statuses(first).values()) == {"built"}
-    stamps = {p: p.stat().st_mtime_ns for p in (project.root / "build").rglob("*") if p.is_file()}
+    # build/.lock is the exception: a running build writes its pid there
+    stamps = {p: p.stat().st_mtime_ns for p in (project.root / "build").rglob("*")
+              if p.is_file() and p.name != ".lock"}
     second = build(project.root, jobs=1)
     assert set(statuses(second).values()) == {"reused"}
     assert second.exit_code == 0
     assert [c.message for c in second.checks] == [c.message for c in first.checks]
-    after = {p: p.stat().st_mtime_ns for p in (project.root / "build").rglob("*") if p.is_file()}
+    after = {p: p.stat().st_mtime_ns for p in (project.root / "build").rglob("*")
+             if p.is_file() and p.name != ".lock"}
     reports = {p for p in stamps if p.name.startswith("report.")}
     # The report says what each run did ("5 built" → "5 unchanged"); no artifact is touched.
     assert {p: s for p, s in after.items() if p not in reports} == {
         p: s for p, s in stamps.items() if p not in reports}
     build(project.root, jobs=1)
-    again = {p: p.stat().st_mtime_ns for p in (project.root / "build").rglob("*") if p.is_file()}
+    again = {p: p.stat().st_mtime_ns for p in (project.root / "build").rglob("*")
+             if p.is_file() and p.name != ".lock"}
     assert again == after
 
 
