@@ -130,17 +130,32 @@ class progress_bar:
 
 
 def confined_out(root: Path, out: Path) -> Path:
-    """`--out` must be a folder inside the project, and not one of its input folders."""
+    """`--out` must be a folder inside the project, not one of its input folders, not a hidden
+    folder (`.git`, `.venv`: tools keep their own files there) or the running Python's
+    environment, and not an existing file."""
     from .errors import UsageError
 
-    target = (root / out).resolve() if not out.is_absolute() else out.resolve()
-    inputs = [root / name for name in ("source", "styles", "locales", "pipeline", "tests")]
-    if ".." in out.parts or out.is_absolute() or not target.is_relative_to(root.resolve()) \
-            or any(target.is_relative_to(p.resolve()) for p in inputs) or target == root:
-        raise UsageError(f"--out {out} is not allowed",
+    refused = UsageError(f"--out {out} is not allowed",
                          hint="give a folder inside the project, such as build-a4; absolute "
-                              "paths, `..` and the source, styles and locales folders are "
-                              "refused so that no input can be overwritten")
+                              "paths, `..`, hidden folders such as .git and .venv, the Python "
+                              "environment and the source, styles and locales folders are "
+                              "refused so that nothing but outputs can be overwritten")
+    try:
+        target = (root / out).resolve()
+        environment = Path(sys.prefix).resolve()
+    except (OSError, RuntimeError):  # a link loop
+        raise refused from None
+    inputs = [root / name for name in ("source", "styles", "locales", "pipeline", "tests")]
+    inside = target.relative_to(root.resolve()).parts if target.is_relative_to(
+        root.resolve()) else ()
+    if ".." in out.parts or out.is_absolute() or not inside \
+            or any(part.startswith(".") for part in (*out.parts, *inside)) \
+            or target.is_relative_to(environment) \
+            or any(target.is_relative_to(p.resolve()) for p in inputs):
+        raise refused
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"--out {out} is a file, not a folder",
+                         hint="give the name of a folder for the outputs, such as build-a4")
     return target
 
 

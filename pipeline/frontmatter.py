@@ -1,7 +1,9 @@
 """YAML front matter → `Meta`, with the line of every field kept for error messages.
 
 YAML is loaded with PyYAML's safe loader only (no tags, no objects); aliases are refused, since
-front matter never needs them and alias expansion is how "billion laughs" files blow up memory.
+front matter never needs them and alias expansion is how "billion laughs" files blow up memory;
+lists and maps nested more than `MAX_DEPTH` deep are refused before PyYAML's recursive composer
+sees them (a thousand `[` would otherwise end in a RecursionError).
 Explicit tags (`!!python/object/apply:…`, `!custom`) are refused on any node, before anything
 is constructed; keys must be plain words; values are checked for control and direction-control
 characters that YAML escapes (`"\u202e"`) could smuggle past the reader's check of the file.
@@ -16,11 +18,13 @@ import re
 import yaml
 
 from .errors import Problems, SourceError
-from .markdown import FORBIDDEN_CHARS, describe_char
+from .markdown import FORBIDDEN_CHARS, describe_char, hidden_host
 from .model import Field, Loc, Meta
 
 REQUIRED = ("title", "summary", "reviewed", "reviewed_by", "url")
 OPTIONAL = ("keywords",)
+MAX_DEPTH = 3
+"""Collections inside each other: the fields' map and a list of keywords are two."""
 _REVIEWED = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
 
@@ -39,8 +43,18 @@ def split(text: str, path: str) -> tuple[str, str, int]:
 
 
 def _compose(text: str, path: str) -> yaml.Node | None:
+    depth = 0
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:  # PyYAML's composer would recurse until it crashed
+                    raise SourceError(Loc(path, event.start_mark.line + 2),
+                                      "lists or fields are nested too deeply in the front matter",
+                                      hint="front matter holds fields of text and one list "
+                                           "(`keywords: [a, b]`), nothing inside that")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise SourceError(Loc(path, event.start_mark.line + 2),
                                   "YAML anchors and aliases are not allowed in front matter",
@@ -68,6 +82,10 @@ def _scalar(node: yaml.Node, key: str, path: str, line: int) -> object:
         raise SourceError(Loc(path, line), f"`{key}` must be a single value, not a list or map")
     if node.tag not in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp",
                         "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+        if node.tag == "tag:yaml.org,2002:bool":
+            raise SourceError(Loc(path, line), f"`{key}: {node.value}` must be text, but YAML "
+                              f"reads `{node.value}` as the value true or false",
+                              hint=f"put the text in quotes: `{key}: \"{node.value}\"`")
         if node.tag.startswith("tag:yaml.org,2002:"):
             raise SourceError(Loc(path, line), f"`{key}` is empty or not text",
                               hint=f"write a value after `{key}:`")
@@ -79,6 +97,15 @@ def _scalar(node: yaml.Node, key: str, path: str, line: int) -> object:
         except (ValueError, OverflowError):
             return node.value  # `2025-02-30`: reported by the caller as not a date
     return node.value
+
+
+def latest_review_month() -> tuple[int, int]:
+    """The latest month a review can have happened in: the current month wherever on Earth it
+    is latest (UTC+14). The clock is read for this check only, never for anything an output
+    holds, so the bytes of a build never depend on it; and a month accepted once stays
+    accepted, so an old commit always builds again."""
+    now = dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=14)
+    return now.year, now.month
 
 
 def _plain_text(value: str, key: str, path: str, line: int) -> None:
@@ -197,6 +224,12 @@ def _reviewed(node: yaml.Node, line: int, path: str) -> tuple[int, int]:
         raise SourceError(Loc(path, line), f"`reviewed: {reviewed}` is not a plausible "
                           "review month", hint="write the month the text was last reviewed, "
                                                "e.g. `reviewed: 2025-08`")
+    latest = latest_review_month()
+    if (year, month) > latest:
+        raise SourceError(Loc(path, line), f"`reviewed: {reviewed}` is in the future "
+                          f"(this machine's clock says {latest[0]}-{latest[1]:02d})",
+                          hint="write the month the text was last reviewed; a review stamp "
+                               "cannot promise a review that has not happened")
     return year, month
 
 
@@ -204,6 +237,11 @@ def _url(url: Field) -> Field:
     if not re.match(r"^https?://[^\s<>\"]+$", url.value):
         raise SourceError(url.loc, f"`url: {url.value}` is not a web address",
                           hint="give the full address of the online article, starting https://")
+    disguised = hidden_host(url.value)
+    if disguised:
+        raise SourceError(url.loc, f"`url: {url.value}` {disguised}",
+                          hint="write the address as the browser shows it, with nothing "
+                               "before `@` (e.g. https://example.org/page)")
     return url
 
 

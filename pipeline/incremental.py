@@ -17,11 +17,13 @@ import os
 import re
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import unquote
 
 from .ui import labels_translated, ui_catalog
 
 STATE_FILE = ".plainpress-state.json"
-IMAGE_REF = re.compile(rb"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
+IMAGE_REF = re.compile(rb"!\[[^\]]*\]\(\s*(?:<([^>\n]+)>|([^)\s]+))")
+"""An image reference's destination: `<with spaces.png>` or `plain.png`."""
 STYLE_FILES = {
     "html": ("templates/article.html.j2", "templates/blocks.html.j2", "css/article.css.j2"),
     "pdf": ("templates/article.html.j2", "templates/blocks.html.j2", "css/article.css.j2"),
@@ -109,11 +111,15 @@ class Fingerprints:
         path = self.root / "source" / f"{doc_id}.md"
         digest = hashlib.sha256(self.digest(path).encode())
         try:
-            for ref in sorted(set(IMAGE_REF.findall(path.read_bytes()))):
-                image = (path.parent / ref.decode("utf-8", "replace")).resolve()
-                digest.update(ref + self.digest(image).encode())
+            refs = sorted({a or b for a, b in IMAGE_REF.findall(path.read_bytes())})
         except OSError:
-            pass
+            refs = []
+        for ref in refs:
+            try:
+                image = (path.parent / unquote(ref.decode("utf-8", "replace"))).resolve()
+            except (OSError, RuntimeError, ValueError):
+                continue  # a link loop or a NUL byte: the reader reports it, with its line
+            digest.update(ref + self.digest(image).encode())
         return digest.hexdigest()
 
     def job(self, doc_id: str, locale: str, output: str, page_size: str | None) -> str:

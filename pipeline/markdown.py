@@ -23,6 +23,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePosixPath
+from urllib.parse import unquote
 from typing import Callable
 
 from markdown_it import MarkdownIt
@@ -271,7 +272,9 @@ def _lone_image(inline: Token) -> Token | None:
 
 def _figure(image: Token, loc: m.Loc, ctx: Context) -> m.Figure:
     alt = image.content.strip()
-    src = str(image.attrs.get("src", ""))
+    # markdown-it percent-encodes the destination (`ü` → `%C3%BC`, a space → `%20`, a lone `%`
+    # → `%25`); the file on disk has the name the author wrote.
+    src = unquote(str(image.attrs.get("src", "")))
     if not alt:
         raise SourceError(loc, f"the image `{src}` has no alt text",
                           hint="write what the picture shows between the brackets: "
@@ -357,6 +360,11 @@ def check_link(url: str, loc: m.Loc) -> str:
     if url.startswith("#") or url.lower().startswith(LINK_SCHEMES):
         if re.search(r"[\s<>\"]", url):
             raise SourceError(loc, f"the link `{url}` contains spaces or quotes")
+        disguised = hidden_host(url)
+        if disguised:
+            raise SourceError(loc, f"the link `{url}` {disguised}",
+                              hint="write the address as the browser shows it, with nothing "
+                                   "before `@` (e.g. https://example.org/page)")
         if url.lower().startswith(("https://", "http://")) and not _web_address(url):
             raise SourceError(loc, f"the link `{url}` is not a web address",
                               hint="write the full address as the browser shows it, e.g. "
@@ -365,6 +373,23 @@ def check_link(url: str, loc: m.Loc) -> str:
     raise SourceError(loc, f"the link `{url}` is not allowed",
                       hint="links must be full https:// (or mailto:, tel:) addresses; "
                            "javascript:, file: and relative links are refused")
+
+
+def hidden_host(url: str) -> str | None:
+    """Why an http(s) URL with `user@` before its host misleads (`https://good.org@evil.example/`
+    goes to evil.example), or None."""
+    from urllib.parse import urlsplit
+    if not url.lower().startswith(("https://", "http://")):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if "@" not in parts.netloc:
+        return None
+    return (f"leads to {parts.hostname or 'another host'}, not to "
+            f"`{parts.netloc.rsplit('@', 1)[0]}`: the text before `@` is a user name, which "
+            "hides the real host")
 
 
 def _web_address(url: str) -> bool:

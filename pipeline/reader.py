@@ -18,10 +18,13 @@ Sources are untrusted text, so the reader bounds what it accepts before parsing 
   separators (U+2028, U+2029) and the direction controls that can disguise text
   (U+202A–U+202E, U+2066–U+2069) are refused with their line and column, in the file and, after
   character references such as `&#x202E;` are decoded, in the parsed text;
-- a document must be a regular file inside `source/` (a symlink pointing elsewhere is refused);
+- a document must be a regular file inside `source/` (a symlink pointing elsewhere, or one
+  that loops back to itself, is refused);
 - an image must be a file under `source/`, at most `MAX_IMAGE_BYTES` (5 MB) and
   `MAX_IMAGE_PIXELS` (25 megapixels, so a small "decompression bomb" cannot blow up a renderer),
-  and must really be a PNG, JPEG or GIF (its header is decoded, not just its magic bytes).
+  and must really be a PNG, JPEG or GIF (its header is decoded, not just its magic bytes) whose
+  name ends in the matching extension. Names may hold any letters, spaces and `%`: markdown-it's
+  percent-encoding of the destination is undone before the file is looked up.
 """
 
 from __future__ import annotations
@@ -40,6 +43,9 @@ from .model import BulletList, OrderedList
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 SHARED = ("disclaimer", "contact")
 IMAGE_TYPES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg", b"GIF8": "gif"}
+EXTENSIONS = {"png": (".png",), "jpeg": (".jpg", ".jpeg"), "gif": (".gif",)}
+"""The file names each image type may have: the bytes decide the type, and the name must say
+the same (a PNG named `x.svg` or `x.html` would be served as SVG or HTML by a web server)."""
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_IMAGE_PIXELS = 25_000_000
 MAX_SOURCE_BYTES = 1024 * 1024
@@ -47,13 +53,24 @@ MAX_SOURCE_BYTES = 1024 * 1024
 
 def rel(config: Config, path: Path) -> str:
     """A project-relative path with forward slashes, as errors print it."""
-    for base, target in ((config.root.absolute(), path.absolute()),
-                         (config.root.resolve(), path.resolve())):
-        try:
-            return target.relative_to(base).as_posix()
-        except ValueError:
-            continue
-    return str(path)
+    try:
+        return path.absolute().relative_to(config.root.absolute()).as_posix()
+    except ValueError:
+        pass
+    try:
+        return path.resolve().relative_to(config.root.resolve()).as_posix()
+    except (ValueError, OSError, RuntimeError):
+        return str(path)
+
+
+def follow_links(path: Path, loc: Loc, what: str) -> Path:
+    """`path` with every link followed; a link that leads back to itself is an error (Python
+    raises RuntimeError or OSError for a loop, depending on the version)."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError) as exc:
+        raise SourceError(loc, f"{what} is a symbolic link that leads back to itself (a link "
+                          "loop)", hint="replace the link with the file itself") from exc
 
 
 def read_text(path: Path, shown: str, problems: Problems | None = None) -> str:
@@ -124,7 +141,7 @@ def _image_resolver(config: Config, source: Path):
             raise SourceError(loc, f"the image `{src}` is not a file in source/",
                               hint="put the image in source/ and give a relative path; "
                                    "images are never fetched from the network or elsewhere")
-        target = (source.parent / src).resolve()
+        target = follow_links(source.parent / src, loc, f"the image `{src}`")
         if not target.is_relative_to(source_dir):
             raise SourceError(loc, f"the image `{src}` is outside source/",
                               hint="copy the image into source/ (for example source/images/)")
@@ -177,6 +194,12 @@ def _check_image(target: Path, src: str, loc: Loc) -> None:
     if kind not in ("PNG", "JPEG", "GIF"):
         raise SourceError(loc, f"`{src}` is a {kind} image, not PNG, JPEG or GIF",
                           hint="export the picture as PNG or JPEG")
+    names = EXTENSIONS[kind.lower()]
+    if target.suffix.lower() not in names:
+        raise SourceError(loc, f"`{src}` holds a {kind} image but its name ends in "
+                          f"`{target.suffix or '(nothing)'}`",
+                          hint=f"rename the file to end in {' or '.join(names)}; an image's "
+                               "name must say what it is")
 
 
 def _check_headings(blocks, first_level: int, problems: Problems) -> None:
@@ -214,7 +237,7 @@ def _figures(blocks) -> tuple[str, ...]:
 
 def _inside_source(config: Config, path: Path, shown: str) -> None:
     """A source that is a symlink to a file outside `source/` is refused (confinement)."""
-    if not path.resolve().is_relative_to(config.source_dir.resolve()):
+    if not follow_links(path, Loc(shown), "the file").is_relative_to(config.source_dir.resolve()):
         raise SourceError(Loc(shown), "the file is a link to a file outside source/",
                           hint="replace the link with a copy of the file")
 
@@ -228,11 +251,11 @@ def read_snippet(config: Config, name: str, problems: Problems | None = None) ->
 def _read_snippet(config: Config, name: str, problems: Problems) -> Snippet | None:
     path = config.source_dir / "_shared" / f"{name}.md"
     shown = rel(config, path)
+    _inside_source(config, path, shown)
     if not path.is_file():
         raise SourceError(Loc(shown), f"the shared {name} block is missing",
                           hint=f"create {shown} with the approved {name} text; every output "
                                "ends with it")
-    _inside_source(config, path, shown)
     text = read_text(path, shown, problems)
     body, handouts = read_blocks(text, Context(shown, problems=problems))
     for handout_loc, _ in handouts:
@@ -280,10 +303,10 @@ def _read_document(config: Config, doc_id: str, snippets: dict[str, Snippet] | N
         raise SourceError(Loc(shown), f"`{doc_id}` is not a usable document id",
                           hint="name source files with lower-case letters, digits and hyphens, "
                                "e.g. source/knee-pain.md")
+    _inside_source(config, path, shown)
     if not path.is_file():
         raise SourceError(Loc(shown), f"there is no document `{doc_id}`",
                           hint="check the id, or create it with `plainpress new " + doc_id + "`")
-    _inside_source(config, path, shown)
     text = read_text(path, shown, problems)
     if not text.strip():
         raise SourceError(Loc(shown, 1), "the file is empty",

@@ -9,7 +9,12 @@ changes (or shows the build error). The script is added to the HTTP response onl
 build/ stay byte-identical to what `plainpress build` publishes.
 
 It binds to 127.0.0.1 unless told otherwise: a preview of unpublished patient material is not
-for the network. Ctrl-C (or `Preview.stop()`) shuts the server down, closes its socket and
+for the network. For the same reason it answers only requests whose `Host:` names the address
+it was bound to (or localhost, 127.0.0.1, [::1]) with its port: a web page elsewhere could
+otherwise point a DNS name of its own at 127.0.0.1 and read the preview from the victim's
+browser ("DNS rebinding"). Paths with a segment starting with `.` (the lock, the state file)
+are never served, and a path a file system cannot hold (a NUL byte) is a 400, not a crash.
+Ctrl-C (or `Preview.stop()`) shuts the server down, closes its socket and
 stops the watcher.
 
 A withheld artifact's URL shows why it was withheld and links to a preview of what was rendered
@@ -18,8 +23,10 @@ A withheld artifact's URL shows why it was withheld and links to a preview of wh
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
+import socket
 import sys
 import threading
 import traceback
@@ -28,6 +35,7 @@ from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Callable
+from urllib.parse import unquote
 
 from . import serve_withheld
 from .serve_withheld import PREVIEW_PREFIX
@@ -124,6 +132,31 @@ class Preview:
         if self.watcher is not None and self.watcher is not threading.current_thread():
             self.watcher.join(timeout=max(5.0, self.interval * 4))
 
+    def allows_host(self, header: str | None) -> bool:
+        """A `Host:` header naming this server: localhost, the bound address (any address of
+        this machine when bound to all of them), and the port it listens on."""
+        if not header:
+            return False
+        header = header.strip().lower()
+        if header.startswith("["):
+            host, _, rest = header[1:].partition("]")
+            port = rest[1:] if rest.startswith(":") else ("" if not rest else None)
+        else:
+            host, _, port = header.rpartition(":") if ":" in header else (header, "", "")
+        if port is None or (port or "80") != str(self.port):
+            return False
+        host = host.rstrip(".")
+        names = {"localhost", "127.0.0.1", "::1", self.host.lower().strip("[]")}
+        if host in names:
+            return True
+        if self.host in ("0.0.0.0", "::", ""):
+            try:
+                ipaddress.ip_address(host)
+                return True
+            except ValueError:
+                return host in {socket.gethostname().lower(), socket.getfqdn().lower()}
+        return False
+
     def state(self) -> dict:
         with self.lock:
             return {"version": self.version, "error": self.error}
@@ -163,7 +196,31 @@ class _Handler(SimpleHTTPRequestHandler):
         self.preview = preview
         super().__init__(*args, **kwargs)
 
+    def _refused(self) -> bool:
+        """Answer (and return True) for a request this preview does not serve."""
+        if not self.preview.allows_host(self.headers.get("Host")):
+            self._error(HTTPStatus.FORBIDDEN, "plainpress serve answers only requests for "
+                        f"{self.preview.url} (or localhost on the same port)")
+            return True
+        path = unquote(self.path.split("?", 1)[0].split("#", 1)[0])
+        if "\x00" in path:
+            self._error(HTTPStatus.BAD_REQUEST, "a path cannot hold a NUL byte")
+            return True
+        if any(part.startswith(".") for part in path.replace("\\", "/").split("/")):
+            self._error(HTTPStatus.NOT_FOUND, "not found")
+            return True
+        return False
+
+    def _error(self, status: HTTPStatus, text: str) -> None:
+        self._send((text + "\n").encode(), "text/plain; charset=utf-8", status)
+
+    def do_HEAD(self):
+        if not self._refused():
+            super().do_HEAD()
+
     def do_GET(self):
+        if self._refused():
+            return None
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         if path == VERSION_PATH:
             return self._send(json.dumps(self.preview.state()).encode(), "application/json")
@@ -176,12 +233,16 @@ class _Handler(SimpleHTTPRequestHandler):
         if path.startswith(PREVIEW_PREFIX):
             return self._send_withheld_preview(path)
         local = Path(self.translate_path(self.path))
-        if local.is_dir():
-            local = local / "index.html"
-        if not local.exists() and self._send_withheld_notice(path):
-            return None
-        if local.suffix.lower() in (".html", ".htm") and local.is_file():
-            page = local.read_bytes()
+        try:
+            if local.is_dir():
+                local = local / "index.html"
+            if not local.exists() and self._send_withheld_notice(path):
+                return None
+            page = local.read_bytes() if local.suffix.lower() in (".html", ".htm") and \
+                local.is_file() else None
+        except (OSError, ValueError):  # a name too long for the file system, say
+            return self._error(HTTPStatus.NOT_FOUND, "not found")
+        if page is not None:
             at = page.lower().rfind(b"</body>")
             script = RELOAD_SCRIPT.encode()
             page = page[:at] + script + page[at:] if at >= 0 else page + script

@@ -283,3 +283,68 @@ def test_a_job_skipped_for_its_translation_says_so_without_a_preview(es_project)
         assert "locales/es/LC_MESSAGES/sample.po:" in text
         assert "There is no preview: the file was not rendered" in text
         assert not (out / ".plainpress-withheld/es/sample.html").exists()
+
+
+def request(port: int, path: str, host: str | None = None, method: str = "GET"
+            ) -> tuple[int, bytes]:
+    """A request with a chosen `Host:` header (None: http.client's own, 127.0.0.1:PORT)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.putrequest(method, path, skip_host=host is not None)
+        if host is not None:
+            connection.putheader("Host", host)
+        connection.endheaders()
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def test_only_requests_for_this_server_are_answered(running):
+    """DNS rebinding: a page on evil.example resolving its own name to 127.0.0.1 must not be
+    able to read the preview."""
+    preview, _, _, _ = running
+    port = preview.port
+    for host in ("evil.example", f"evil.example:{port}", f"127.0.0.1.evil.example:{port}",
+                 "127.0.0.1:1", f"localhost:{port + 1}", ""):
+        status, body = request(port, "/en/topic.html", host)
+        assert status == 403 and b"first words" not in body, host
+    for host in (f"127.0.0.1:{port}", f"localhost:{port}", f"LOCALHOST:{port}",
+                 f"[::1]:{port}"):
+        status, body = request(port, "/en/topic.html", host)
+        assert status == 200 and b"first words" in body, host
+    assert request(port, "/en/topic.html", "evil.example", "HEAD")[0] == 403
+
+
+def test_hidden_files_are_never_served(running):
+    preview, _, out, _ = running
+    (out / ".lock").write_text("4242\n")
+    (out / ".plainpress-state.json").write_text('{"secret": 1}')
+    (out / "en" / ".draft.html").write_text("<p>hidden draft</p>")
+    for path in ("/.lock", "/.plainpress-state.json", "/en/.draft.html", "/%2elock",
+                 "/en/%2Edraft.html", "/.git/config"):
+        status, body = request(preview.port, path)
+        assert status == 404 and b"4242" not in body and b"secret" not in body \
+            and b"hidden draft" not in body, path
+        assert request(preview.port, path, method="HEAD")[0] == 404, path
+
+
+@pytest.mark.parametrize("path", ["/%00", "/en/topic.html%00.png", "/en/%00/x", "/" + "a" * 5000])
+def test_impossible_paths_are_answered_cleanly(running, capsys, path):
+    preview, _, _, _ = running
+    status, _ = request(preview.port, path)
+    assert status in (400, 404), status
+    assert "Traceback" not in capsys.readouterr().err
+    assert get(preview.port, "/en/topic.html")[0] == 200  # the server is still fine
+
+
+def test_a_server_bound_to_all_addresses_accepts_its_addresses(site):
+    root, _, out, rebuild, _ = site
+    preview = Preview(root, out, rebuild, host="0.0.0.0", port=0).start()
+    try:
+        assert preview.allows_host(f"192.168.1.7:{preview.port}")
+        assert preview.allows_host(f"localhost:{preview.port}")
+        assert not preview.allows_host(f"evil.example:{preview.port}")
+        assert not preview.allows_host("192.168.1.7:1")
+    finally:
+        preview.stop()

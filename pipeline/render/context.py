@@ -7,7 +7,6 @@ theme is read once.
 from __future__ import annotations
 
 import base64
-import mimetypes
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -16,7 +15,7 @@ import jinja2
 from markupsafe import Markup
 
 from ..config import Config
-from ..errors import ConfigError
+from ..errors import ConfigError, SourceError
 from ..model import Loc
 from ..theme import Theme
 from ..ui import Field, Labels, css_string, page_counter
@@ -65,10 +64,18 @@ class RenderContext:
         return Markup(cache[key])
 
     def asset_data_url(self, src: str) -> str:
-        """An image as a data: URL, so the published HTML page stands on its own."""
-        path = self.config.root / src
-        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+        """An image as a data: URL, so the published HTML page stands on its own. Its type
+        comes from its bytes (the reader checked that they are PNG, JPEG or GIF), never from
+        its name."""
+        from ..reader import IMAGE_TYPES
+
+        data = (self.config.root / src).read_bytes()
+        kind = next((kind for magic, kind in IMAGE_TYPES.items() if data.startswith(magic)),
+                    None)
+        if kind is None:
+            raise SourceError(Loc(src), "the image changed while it was being rendered and is "
+                              "no longer a PNG, JPEG or GIF", hint="build again")
+        return f"data:image/{kind};base64,{base64.b64encode(data).decode('ascii')}"
 
     @staticmethod
     def page_counter(labels: Labels) -> str:
