@@ -4,9 +4,11 @@ This is the only module that writes into `build/`. A build plans its jobs, finge
 one's inputs, and reuses every job whose inputs and published artifact are unchanged (its gate
 results come from the state file). The rest are read and validated first (a bad input stops the
 build before anything is written), localized, rendered and gated, in one or several worker
-processes, and only what passed is published; a failing artifact's earlier copy is withdrawn,
-and outputs of documents or locales that no longer exist are removed, so nothing stale looks
-current.
+processes, each job with a time limit, and only what passed is published, one document ×
+locale at a time and all or nothing; a failing artifact's earlier copy is withdrawn, and outputs
+of documents or locales that no longer exist are removed, so nothing stale looks current. The
+names to remove come from the state file and from the journal of names published since it was
+written (a killed build leaves its names there).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """The `plainpress` command: argument parsing, error printing and exit codes, nothing else.
 
-Exit status: 0 everything selected was published; 1 a gate failed (that artifact was withheld);
-2 bad input or usage (nothing was built). Tracebacks only with --debug.
+Exit status: 0 everything selected was published; 1 a gate failed (that artifact was withheld),
+a job ran out of time, or the output folder could not be written; 2 bad input or usage (nothing
+was built). Tracebacks only with --debug.
 """
 
 from __future__ import annotations

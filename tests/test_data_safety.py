@@ -279,3 +279,47 @@ def test_a_damaged_journal_never_removes_anything_else(project):
     assert main(["-C", str(project.root), "build", "-q", "--format", "html"]) == 0
     assert main(["-C", str(project.root), "build", "-q"]) == 0
     assert precious.is_file() and (project.root / "pyproject.toml").is_file()
+
+
+@pytest.fixture
+def small_disk(project):
+    """`small/` in the project: a 256 KB file system of its own (tmpfs; needs root)."""
+    folder = project.root / "small"
+    folder.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs",
+                                            str(folder)], stderr=subprocess.DEVNULL).returncode:
+        pytest.skip("mounting a small tmpfs needs root")
+    yield folder
+    subprocess.run(["umount", str(folder)], check=True)
+
+
+def fill(folder, leave: int) -> None:
+    """Fill the file system holding `folder` so that about `leave` bytes stay free."""
+    stat = os.statvfs(folder)
+    free = stat.f_bavail * stat.f_frsize
+    (folder / "filler").write_bytes(b"\0" * max(0, free - leave))
+
+
+def test_a_full_disk_leaves_the_earlier_artifacts_of_the_document_intact(project, small_disk,
+                                                                          capsys):
+    assert main(["-C", str(project.root), "build", "-q", "-j", "1", "--out", "small"]) == 0
+    before = {p.name: p.read_bytes() for p in (small_disk / "en").iterdir()}
+    page = 4096
+    html_pages = -(-len(before["sample.html"]) // page) + 1
+    # room for the lock's pid and the new HTML page, not for the PDF that follows it
+    fill(small_disk, (1 + html_pages) * page)
+    project.write("source/sample.md", project.read("source/sample.md").replace(
+        "A quoted line.", "A changed line."))
+    code = main(["-C", str(project.root), "build", "-q", "-j", "1", "--out", "small"])
+    out, err = capsys.readouterr()
+    assert code == 1, out + err
+    assert "Traceback" not in err
+    assert re.match(r"small/en/sample(\.pdf|\.docx|-handout\.pdf|-handout-large\.pdf): error: "
+                    r"cannot write this file: No space left on device \(hint: free space", err), \
+        err  # the HTML page was staged; a later file of the same document failed
+    after = {p.name: p.read_bytes() for p in (small_disk / "en").iterdir()}
+    assert after == before  # all or nothing: not one file of the set replaced
+    assert not list(small_disk.rglob(".*.tmp"))
+    (small_disk / "filler").unlink()
+    assert main(["-C", str(project.root), "build", "-q", "-j", "1", "--out", "small"]) == 0
+    assert "A changed line." in (small_disk / "en/sample.html").read_text()

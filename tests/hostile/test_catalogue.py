@@ -8,8 +8,12 @@ Cases already in tests/test_reader.py and tests/i18n/test_translate.py are not r
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import json
+import os
 import re
+import subprocess
 import time
 from pathlib import Path
 
@@ -131,6 +135,108 @@ def test_symlink_to_a_file_outside_source_is_refused(project, capsys, tmp_path):
     bad_source(project, capsys, None, "a link to a file outside source/")
 
 
+def test_symlink_loop_as_a_source(project, capsys):
+    (project.root / "source/a.md").symlink_to("b.md")
+    (project.root / "source/b.md").symlink_to("a.md")
+    code, out, err = cli(project, capsys)
+    assert code == 2, out + err
+    assert err.startswith("source/a.md: error: the file is a symbolic link that leads back to "
+                          "itself (a link loop)"), err
+
+
+def test_symlink_loop_as_a_shared_block(project, capsys):
+    (project.root / "source/_shared/contact.md").unlink()
+    (project.root / "source/_shared/contact.md").symlink_to("contact.md")
+    code, out, err = cli(project, capsys)
+    assert code == 2, out + err
+    assert err.startswith("source/_shared/contact.md: error: the file is a symbolic link"), err
+
+
+def test_symlink_loop_as_an_image(project, capsys):
+    (project.root / "source/images/loop.png").symlink_to("loop.png")
+    project.write(SOURCE, SAMPLE.replace("images/square.png", "images/loop.png"))
+    bad_source(project, capsys, 26, "the image `images/loop.png` is a symbolic link that leads "
+                                    "back to itself")
+
+
+def test_nul_byte_inside_an_image_reference(project, capsys):
+    # the job fingerprint, computed before the reader runs, used to crash on it
+    project.write(SOURCE, SAMPLE.replace("images/square.png", "images/squ\0are.png"))
+    bad_source(project, capsys, 26, "binary file")
+
+
+@pytest.mark.parametrize("out_dir,words", [
+    ("pyproject.toml", "--out pyproject.toml is a file, not a folder"),
+    ("source/sample.md", "--out source/sample.md is not allowed"),
+    (".git", "--out .git is not allowed"),
+    (".venv", "--out .venv is not allowed"),
+    ("outputs/.cache", "--out outputs/.cache is not allowed"),
+], ids=["pyproject", "a-source", "git", "venv", "hidden-inside"])
+def test_out_that_is_a_file_or_a_hidden_folder(project, capsys, out_dir, words):
+    (project.root / ".git").mkdir()
+    (project.root / ".git/HEAD").write_text("ref: refs/heads/main\n")
+    before = (project.root / "pyproject.toml").read_bytes()
+    code, out, err = cli(project, capsys, "--out", out_dir)
+    assert code == 2, out + err
+    assert err.startswith(f"plainpress: error: {words}"), err
+    assert (project.root / "pyproject.toml").read_bytes() == before
+    assert sorted(p.name for p in (project.root / ".git").iterdir()) == ["HEAD"]
+
+
+def test_out_inside_the_running_python_environment(project, capsys, monkeypatch):
+    venv = project.root / "env"
+    venv.mkdir()
+    monkeypatch.setattr("sys.prefix", str(venv))
+    code, out, err = cli(project, capsys, "--out", "env/build")
+    assert code == 2, out + err
+    assert "--out env/build is not allowed" in err
+
+
+@contextlib.contextmanager
+def read_only(folder: Path):
+    """`folder` read-only for real: a read-only bind mount as root (root ignores file modes),
+    the file modes otherwise."""
+    if os.geteuid() == 0:
+        if subprocess.run(["mount", "--bind", str(folder), str(folder)]).returncode != 0 or \
+                subprocess.run(["mount", "-o", "remount,ro,bind", str(folder)]).returncode:
+            subprocess.run(["umount", str(folder)], stderr=subprocess.DEVNULL)
+            pytest.skip("cannot make a read-only mount here")
+        try:
+            yield
+        finally:
+            subprocess.run(["umount", str(folder)], check=True)
+        return
+    modes = {p: p.stat().st_mode for p in [folder, *folder.rglob("*")] if p.is_dir()}
+    for path in modes:
+        path.chmod(0o555)
+    try:
+        yield
+    finally:
+        for path, mode in modes.items():
+            path.chmod(mode)
+
+
+def test_read_only_build_folder(project, capsys):
+    assert cli(project, capsys)[0] == 0
+    before = (project.root / "build/en/sample.html").read_bytes()
+    with_body(project, "A changed line.")
+    with read_only(project.root / "build"):
+        code, out, err = cli(project, capsys)
+    assert code == 1, out + err
+    assert re.match(r"build/(\.lock|en/sample\.html): error: cannot write this file: "
+                    r"(Read-only file system|Permission denied) \(hint: make the output "
+                    r"folder writable", err), err
+    assert (project.root / "build/en/sample.html").read_bytes() == before
+
+
+def test_read_only_empty_build_folder(project, capsys):
+    (project.root / "build").mkdir()
+    with read_only(project.root / "build"):
+        code, out, err = cli(project, capsys)
+    assert code == 1, out + err
+    assert re.match(r"build/\S+: error: cannot write this file: ", err), err
+
+
 # ----------------------------------------------------------------------------- structure
 
 
@@ -245,6 +351,77 @@ def test_image_with_too_many_pixels(project, capsys):
     bad_source(project, capsys, 26, "6000×6000 pixels", "megapixel limit")
 
 
+@pytest.mark.parametrize("name,markdown", [
+    ("ü.png", "images/ü.png"),
+    ("a b.png", "<images/a b.png>"),
+    ("50%.png", "images/50%.png"),
+    ("a b.png", "images/a%20b.png"),
+    ("Ωμέγα 100% ok.PNG", "<images/Ωμέγα 100% ok.PNG>"),
+], ids=["non-ascii", "space", "percent", "escaped-space", "everything"])
+def test_image_names_with_letters_spaces_and_percent(project, capsys, name, markdown):
+    import io
+    import zipfile
+
+    import pikepdf
+
+    picture = png_bytes(colour=(200, 30, 30))
+    project.write(f"source/images/{name}", picture)
+    project.write(SOURCE, SAMPLE.replace("images/square.png", markdown))
+    code = main(["-C", str(project.root), "build", "-q", "-j", "1", "--format", "html",
+                 "--format", "pdf", "--format", "docx"])
+    out, err = capsys.readouterr()
+    assert code == 0, out + err
+    build = project.root / "build/en"
+    html = (build / "sample.html").read_text("utf-8")
+    found = re.search(r'<img src="data:image/png;base64,([^"]+)"', html)
+    assert found and base64.b64decode(found.group(1)) == picture
+    with pikepdf.open(build / "sample.pdf") as pdf:
+        images = [image for page in pdf.pages for image in page.get_images().values()]
+        assert len(images) == 1 and images[0].Width == 16
+    with zipfile.ZipFile(io.BytesIO((build / "sample.docx").read_bytes())) as docx:
+        media = [n for n in docx.namelist() if n.startswith("word/media/")]
+        assert [docx.read(n) for n in media] == [picture]
+    # the image is part of the job's fingerprint under its real name
+    project.write(f"source/images/{name}", png_bytes(colour=(30, 200, 30)))
+    assert main(["-C", str(project.root), "build", "-q", "-j", "1", "--format", "html"]) == 0
+    html = (build / "sample.html").read_text("utf-8")
+    found = re.search(r'<img src="data:image/png;base64,([^"]+)"', html)
+    assert base64.b64decode(found.group(1)) == png_bytes(colour=(30, 200, 30))
+
+
+def test_a_missing_image_is_named_as_written(project, capsys):
+    project.write(SOURCE, SAMPLE.replace("images/square.png", "images/ü.png"))
+    bad_source(project, capsys, 26, "the image `images/ü.png` does not exist",
+               "looked for source/images/ü.png")
+
+
+@pytest.mark.parametrize("name", ["real.svg", "real.html", "real.gif", "real.jpg", "real"])
+def test_image_bytes_must_match_the_name(project, capsys, name):
+    project.write(f"source/images/{name}", png_bytes())
+    project.write(SOURCE, SAMPLE.replace("images/square.png", f"images/{name}"))
+    suffix = name.partition(".")[2]
+    bad_source(project, capsys, 26, f"`images/{name}` holds a PNG image but its name ends in "
+                                    f"`{'.' + suffix if suffix else '(nothing)'}`",
+               "rename the file to end in .png")
+    assert not (project.root / "build/en/sample.html").exists()
+
+
+def test_jpeg_and_gif_with_their_own_names_are_embedded_as_themselves(project, capsys):
+    import io
+
+    from PIL import Image
+
+    for kind, name, mime in (("JPEG", "photo.jpeg", "image/jpeg"), ("GIF", "anim.gif",
+                                                                       "image/gif")):
+        buffer = io.BytesIO()
+        Image.new("RGB", (16, 16), (10, 10, 200)).save(buffer, kind)
+        project.write(f"source/images/{name}", buffer.getvalue())
+        project.write(SOURCE, SAMPLE.replace("images/square.png", f"images/{name}"))
+        code, out, err = cli(project, capsys)
+        assert code == 0, out + err
+        assert f'src="data:{mime};base64,' in (project.root / "build/en/sample.html").read_text()
+
+
 # ----------------------------------------------------------------------------- YAML
 
 
@@ -293,6 +470,81 @@ def test_front_matter_that_is_a_scalar(project, capsys):
 def test_duplicate_front_matter_keys(project, capsys):
     project.write(SOURCE, front("title: Another title\n"))
     bad_source(project, capsys, 3, "`title` is given twice")
+
+
+def test_keywords_nested_a_thousand_deep(project, capsys):
+    project.write(SOURCE, front("keywords: " + "[" * 1000 + "a" + "]" * 1000 + "\n"))
+    bad_source(project, capsys, 3, "nested too deeply in the front matter")
+
+
+def test_a_flow_map_nested_deeply(project, capsys):
+    project.write(SOURCE, front("keywords: [" + "{a: " * 500 + "b" + "}" * 500 + "]\n"))
+    bad_source(project, capsys, 3, "nested too deeply in the front matter")
+
+
+@pytest.mark.parametrize("value", ["yes", "No", "on", "OFF", "true"])
+def test_a_yaml_boolean_where_text_belongs(project, capsys, value):
+    project.write(SOURCE, front(replace=("title: Sample Topic", f"title: {value}")))
+    bad_source(project, capsys, 2, f"`title: {value}` must be text, but YAML reads `{value}` "
+                                   "as the value true or false", f'`title: "{value}"`')
+
+
+def test_a_quoted_yes_is_text(project, capsys):
+    project.write(SOURCE, front(replace=("title: Sample Topic", 'title: "yes"')))
+    code, out, err = cli(project, capsys)
+    assert code == 0, out + err
+
+
+@pytest.mark.parametrize("url,host", [
+    ("https://good.org@evil.example/", "evil.example"),
+    ("https://good.org:443@evil.example/page", "evil.example"),
+    ("http://user:pw@example.org/", "example.org"),
+    ("https://good.org%40evil.example@evil.example/", "evil.example"),
+], ids=["userinfo", "userinfo-with-port", "password", "encoded-at"])
+def test_front_matter_url_that_hides_its_host(project, capsys, url, host):
+    project.write(SOURCE, SAMPLE.replace("url: https://example.org/sample", f"url: {url}"))
+    bad_source(project, capsys, 6, f"`url: {url}` leads to {host}", "nothing before `@`")
+
+
+def test_body_link_that_hides_its_host(project, capsys):
+    with_body(project, "[the clinic](https://clinic.example@evil.example/login)")
+    bad_source(project, capsys, QUOTE_LINE, "leads to evil.example, not to `clinic.example`")
+
+
+def test_an_at_sign_in_the_path_or_a_mail_address_is_fine(project, capsys):
+    project.write(SOURCE, SAMPLE.replace("url: https://example.org/sample",
+                                         "url: https://example.org/@team/sample").replace(
+        QUOTE, "Write to [us](mailto:care@example.org)."))
+    code, out, err = cli(project, capsys)
+    assert code == 0, out + err
+
+
+def months_after(months: int) -> str:
+    from pipeline.frontmatter import latest_review_month
+    year, month = latest_review_month()
+    year, month = divmod(year * 12 + month - 1 + months, 12)
+    return f"{year}-{month + 1:02d}"
+
+
+@pytest.mark.parametrize("after", [1, 12, 900], ids=["next-month", "next-year", "2099ish"])
+def test_review_month_in_the_future(project, capsys, after):
+    value = months_after(after)
+    project.write(SOURCE, SAMPLE.replace("reviewed: 2025-08", f"reviewed: {value}"))
+    bad_source(project, capsys, 4, f"`reviewed: {value}` is in the future")
+
+
+def test_review_month_2099(project, capsys):
+    project.write(SOURCE, SAMPLE.replace("reviewed: 2025-08", "reviewed: 2099-01"))
+    bad_source(project, capsys, 4, "`reviewed: 2099-01` is in the future")
+
+
+def test_review_this_month_is_fine(project, capsys):
+    import datetime as dt
+    today = dt.datetime.now(dt.timezone.utc)
+    project.write(SOURCE, SAMPLE.replace("reviewed: 2025-08",
+                                         f"reviewed: {today.year}-{today.month:02d}"))
+    code, out, err = cli(project, capsys)
+    assert code == 0, out + err
 
 
 def test_complex_front_matter_key(project, capsys):
