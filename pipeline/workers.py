@@ -182,14 +182,12 @@ def _worker(conn: Connection, parent: int, inherited: list[Connection]) -> None:
 
 
 def _rebuild_error(kind, message, loc, hint, code):
-    from .errors import ConfigError, SourceError, UsageError
-    if issubclass(kind, SourceError):
-        return kind(loc, message, hint)
-    if issubclass(kind, ConfigError):
-        return kind(message, loc, hint)
-    if issubclass(kind, UsageError):
-        return kind(message, hint)
-    return kind(message, loc, hint, code)
+    """The input error a worker raised, as the same class (their constructors differ, and
+    exceptions with keyword-only state do not survive pickling)."""
+    exc = kind.__new__(kind)
+    Exception.__init__(exc, message)
+    exc.message, exc.loc, exc.hint, exc.code = message, loc, hint, code
+    return exc
 
 
 class _Pool:

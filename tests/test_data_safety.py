@@ -145,12 +145,20 @@ def long_source(paragraphs: int) -> str:
 
 
 def children(pid: int) -> set[int]:
-    """Live child processes of `pid` (from /proc)."""
+    """Live forked children of `pid` (from /proc): its workers, not the short-lived tools
+    (fc-match) it runs."""
     found = set()
     for task in Path(f"/proc/{pid}/task").glob("*"):
         with contextlib.suppress(OSError):
             found |= {int(p) for p in (task / "children").read_text().split()}
-    return {p for p in found if alive(p)}
+    return {p for p in found if alive(p) and cmdline(p) == cmdline(pid)}
+
+
+def cmdline(pid: int) -> bytes | None:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
 
 
 def alive(pid: int) -> bool:
@@ -198,6 +206,23 @@ def test_a_job_past_its_time_limit_is_ended_and_the_build_goes_on(project, capsy
     pdf = next(a for a in report["artifacts"] if a["path"] == "en/sample.pdf")
     assert not pdf["published"] and "time limit" in pdf["withheld_because"][0]
     assert "en/sample.pdf" not in state_names(project)  # retried by the next build
+
+
+def test_a_worker_killed_from_outside_withholds_its_job_and_the_build_goes_on(project):
+    project.write("source/sample.md", long_source(3000))
+    proc = start_build(project, "--jobs", "1", "--format", "html", "--format", "pdf")
+    worker = wait_for(lambda: next(iter(children(proc.pid)), None), 60)
+    assert worker, "no worker started"
+    time.sleep(2.5)  # the HTML page takes well under a second, the PDF ten
+    os.kill(worker, signal.SIGKILL)  # as the kernel's out-of-memory killer would
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 1, out + err
+    assert "Traceback" not in err
+    assert re.search(r"source/sample\.md: error: \[worker\] sample en pdf: rendering "
+                     r"en/sample\.pdf: the worker process rendering it died \(signal SIGKILL\)",
+                     out), out
+    assert (project.root / "build/en/sample.html").is_file()
+    assert not (project.root / "build/en/sample.pdf").exists()
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "nan", '"fast"'])
