@@ -10,8 +10,8 @@ leaves the earlier set as it was rather than half old, half new.
 
 Before a file that the state file does not know yet is renamed into place, its name is appended
 to a journal (`.plainpress-journal`, flushed to disk). A build killed before it wrote its state
-file therefore still leaves a record of everything it published, and the next build can clean up
-what no longer belongs (see `build.py`).
+file therefore still leaves a record of everything it published, and the next build removes
+those unrecorded files (see `build.py`), rebuilding the ones still wanted.
 
 The lock (`build/.lock`) is held with `flock` by the build process only: forked workers drop
 their inherited copy at once, so the lock ends with the process that took it, whatever kills it.
