@@ -308,10 +308,10 @@ def test_a_damaged_journal_never_removes_anything_else(project):
 
 @pytest.fixture
 def small_disk(project):
-    """`small/` in the project: a 256 KB file system of its own (tmpfs; needs root)."""
+    """`small/` in the project: a 1 MB file system of its own (tmpfs; needs root)."""
     folder = project.root / "small"
     folder.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs",
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs",
                                             str(folder)], stderr=subprocess.DEVNULL).returncode:
         pytest.skip("mounting a small tmpfs needs root")
     yield folder
