@@ -158,6 +158,7 @@ def _die_with_parent(parent: int) -> None:
 def _worker(conn: Connection, parent: int, inherited: list[Connection]) -> None:
     """A worker's life: run the tasks the parent sends until it sends None or goes away."""
     _die_with_parent(parent)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends us
     for other in inherited:  # the parent's ends of every pipe: only the parent may hold them
         other.close()
     from .errors import PlainpressError
@@ -188,6 +189,13 @@ def _rebuild_error(kind, message, loc, hint, code):
     Exception.__init__(exc, message)
     exc.message, exc.loc, exc.hint, exc.code = message, loc, hint, code
     return exc
+
+
+def _signal_name(number: int) -> str:
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return str(number)
 
 
 class _Pool:
@@ -237,9 +245,12 @@ class _Pool:
         while pending or self.busy:
             while pending and len(self.busy) < self.size:
                 process, conn = self.idle.pop() if self.idle else self._spawn()
-                index = pending.pop()
-                conn.send(tasks[index])
-                self.busy[conn] = (process, index, time.monotonic())
+                try:
+                    conn.send(tasks[pending[-1]])
+                except OSError:  # an idle worker that was killed: replace it
+                    self._end(process, conn, kill=True)
+                    continue
+                self.busy[conn] = (process, pending.pop(), time.monotonic())
             now = time.monotonic()
             wait_for = None
             if self.timeout is not None:
@@ -252,7 +263,7 @@ class _Pool:
                 except (EOFError, OSError):
                     self._end(process, conn, kill=True)
                     code = process.exitcode
-                    how = (f"signal {signal.Signals(-code).name}" if code and code < 0
+                    how = (f"signal {_signal_name(-code)}" if code and code < 0
                            else f"exit status {code}")
                     yield index, Failed(tasks[index], "died",
                                         f"the worker process rendering it died ({how}), "
