@@ -134,6 +134,10 @@ def run_one(task: tuple[str, str, str, str, str | None]) -> Rendered:
                     resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
+WORKER_NAME = "plainpress-work"
+"""What `ps` and `top` show for a worker (Linux allows 15 characters)."""
+
+
 class WorkerError(Exception):
     """An unexpected exception in a worker, with the worker's traceback (a bug, not input)."""
 
@@ -145,6 +149,7 @@ def _die_with_parent(parent: int) -> None:
         libc = ctypes.CDLL(None, use_errno=True)
         if libc.prctl(1, signal.SIGKILL, 0, 0, 0) != 0:  # PR_SET_PDEATHSIG
             raise OSError(ctypes.get_errno(), "prctl")
+        libc.prctl(15, ctypes.c_char_p(WORKER_NAME.encode()), 0, 0, 0)  # PR_SET_NAME, for ps
     except (OSError, AttributeError):  # not Linux: watch the parent's pid instead
         def watch():
             while os.getppid() == parent:

@@ -145,18 +145,19 @@ def long_source(paragraphs: int) -> str:
 
 
 def children(pid: int) -> set[int]:
-    """Live forked children of `pid` (from /proc): its workers, not the short-lived tools
-    (fc-match) it runs."""
+    """The live workers of `pid` (from /proc; a worker names itself), not the short-lived
+    tools (fc-match, msgmerge) it runs."""
+    from pipeline.workers import WORKER_NAME
     found = set()
     for task in Path(f"/proc/{pid}/task").glob("*"):
         with contextlib.suppress(OSError):
             found |= {int(p) for p in (task / "children").read_text().split()}
-    return {p for p in found if alive(p) and cmdline(p) == cmdline(pid)}
+    return {p for p in found if alive(p) and comm(p) == WORKER_NAME}
 
 
-def cmdline(pid: int) -> bytes | None:
+def comm(pid: int) -> str | None:
     try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes()
+        return Path(f"/proc/{pid}/comm").read_text().strip()
     except OSError:
         return None
 
