@@ -292,7 +292,8 @@ def test_removal_after_a_kill_is_listed(project, capsys):
     assert main(["-C", str(project.root), "build", "-q"]) == 0
     out = capsys.readouterr().out
     for suffix in (".html", ".pdf", ".docx", "-handout.pdf", "-handout-large.pdf"):
-        assert f"removed en/a{suffix} (its document or locale no longer exists)" in out, out
+        assert f"removed en/a{suffix} (its document, locale or page size is no longer " \
+               "configured)" in out, out
     report = json.loads((project.root / "build/report.json").read_text())
     assert "en/a.html" in report["removed"]
 
