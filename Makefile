@@ -93,12 +93,12 @@ $(VENV)/.system-test: Makefile | $(PY)
 	touch $@
 
 $(VENV)/.fonts: $(VENV)/.installed $(VENV)/.system styles/theme.toml
-	$(PY) -m pipeline.fonts install
+	$(PY) -m pipeline.settings.fonts install
 	touch $@
 
 # Not part of `make test`: builds a 50-document catalog (several minutes) and prints figures.
 bench: setup
-	$(PY) -m pipeline.bench
+	$(PY) -m pipeline.devtools.bench
 
 # The long property-based run (make test runs a short one with a fixed seed).
 fuzz: setup

@@ -13,7 +13,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from .errors import EXIT_BAD_INPUT, PlainpressError
+from pipeline.errors import EXIT_BAD_INPUT, PlainpressError
 
 FORMAT_CHOICES = ("html", "pdf", "docx", "handout", "handout-large")
 
@@ -134,7 +134,7 @@ def confined_out(root: Path, out: Path) -> Path:
     """`--out` must be a folder inside the project, not one of its input folders, not a hidden
     folder (`.git`, `.venv`: tools keep their own files there) or the running Python's
     environment, and not an existing file."""
-    from .errors import UsageError
+    from pipeline.errors import UsageError
 
     refused = UsageError(f"--out {out} is not allowed",
                          hint="give a folder inside the project, such as build-a4; absolute "
@@ -162,8 +162,9 @@ def confined_out(root: Path, out: Path) -> Path:
 
 def run_i18n(root: Path, args) -> int:
     """`plainpress i18n extract | update | stats`."""
-    from . import config as config_mod, reader
-    from .i18n import stats, update
+    from pipeline.settings import config as config_mod
+    from pipeline.read import reader
+    from pipeline.translate import stats, update
 
     config = config_mod.load(root)
     documents = reader.read_documents(config, reader.document_ids(config))
@@ -188,13 +189,13 @@ def run_i18n(root: Path, args) -> int:
 
 def run(argv: list[str]) -> int:
     args = make_parser().parse_args(argv)
-    from .build import Selection, build, check_existing
-    from .config import find_root
+    from pipeline.build import Selection, build, check_existing
+    from pipeline.settings.config import find_root
 
     root = find_root(getattr(args, "project", Path.cwd()).resolve())
     if args.command == "new":
-        from .config import load
-        from .scaffold import new_document, template_path
+        from pipeline.settings.config import load
+        from pipeline.devtools.scaffold import new_document, template_path
         locale = load(root).source_locale
         path = new_document(root, args.id, locale=locale)
         print(f"created {path.relative_to(root)} from "
@@ -207,7 +208,7 @@ def run(argv: list[str]) -> int:
                           (args.page_size,) if args.page_size else ())
     out_dir = confined_out(root, args.out) if args.out else None
     if args.command == "serve":
-        from .serve import serve as serve_preview
+        from pipeline.devtools.serve import serve as serve_preview
 
         def rebuild():
             _print_results(build(root, selection, out_dir, args.page_size,

@@ -6,7 +6,7 @@ Every error knows where it happened (`Loc`) and how to fix it. The CLI prints th
 
 from __future__ import annotations
 
-from .model import Loc
+from pipeline.model import Loc
 
 EXIT_OK = 0
 """Everything selected was built and published."""

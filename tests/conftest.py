@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import config, reader
-from pipeline.i18n import catalogs, update
+from pipeline.settings import config
+from pipeline.read import reader
+from pipeline.translate import catalogs, update
 
 REPO = Path(__file__).resolve().parent.parent
 

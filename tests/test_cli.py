@@ -11,7 +11,7 @@ import pikepdf
 import pytest
 
 from pipeline.cli import main
-from pipeline.scaffold import new_document
+from pipeline.devtools.scaffold import new_document
 
 
 def run(project, *args):

@@ -147,7 +147,7 @@ def long_source(paragraphs: int) -> str:
 def children(pid: int) -> set[int]:
     """The live workers of `pid` (from /proc; a worker names itself), not the short-lived
     tools (fc-match, msgmerge) it runs."""
-    from pipeline.workers import WORKER_NAME
+    from pipeline.build.workers import WORKER_NAME
     found = set()
     for task in Path(f"/proc/{pid}/task").glob("*"):
         with contextlib.suppress(OSError):

@@ -114,7 +114,7 @@ def test_a_changed_font_file_rebuilds(project):
     """A font package upgrade replaces the files the theme's families resolve to."""
     import os
 
-    from pipeline.fonts import font_dir
+    from pipeline.settings.fonts import font_dir
 
     build(project.root, jobs=1)
     face = sorted(font_dir().glob("*.ttf"))[0]
@@ -129,7 +129,7 @@ def test_a_changed_font_file_rebuilds(project):
 def test_a_partial_build_reports_the_whole_build_folder(es_project):
     """After a full build that withheld `es`, building one other document in `en` keeps every
     artifact's last known state in the report: the withheld ones stay withheld, and why."""
-    from pipeline.report_html import view
+    from pipeline.report.page import view
 
     root = es_project.root
     shutil.copy(root / "source/sample.md", root / "source/other.md")

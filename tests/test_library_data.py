@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.locale import direction, month_year, script
-from pipeline.readability import measure
+from pipeline.settings.locale import direction, month_year, script
+from pipeline.gates.readability import measure
 
 EN = ["Azoospermia means there are no sperm in semen.",
       "Many people with it can still have a child who is genetically theirs.",
@@ -58,7 +58,7 @@ def test_cldr_facts_the_outputs_print(locale, month, direction_, script_):
 ])
 def test_the_theme_fonts_cover_the_shipped_scripts(family, text):
     """The glyph gate's data: the installed font files have every character of each script."""
-    from pipeline.fonts import coverage
+    from pipeline.settings.fonts import coverage
     cmap = coverage(family)
     assert cmap, f"{family} is not installed (run make)"
     assert [c for c in text if c != " " and ord(c) not in cmap] == []

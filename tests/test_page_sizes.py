@@ -9,7 +9,7 @@ import zipfile
 import pikepdf
 import pytest
 
-from pipeline import config
+from pipeline.settings import config
 from pipeline.cli import main
 from pipeline.errors import ConfigError
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline import config, model as m, reader
+from pipeline.settings import config
+from pipeline import model as m
+from pipeline.read import reader
 from pipeline.errors import MAX_REPORTED, SourceError, SourceErrors
 
 from conftest import SAMPLE

@@ -14,8 +14,8 @@ import json
 import lxml.html
 import pytest
 
-from pipeline import report_html
-from pipeline.report_html import render_report_html, thumbnail
+from pipeline.report import page as report_html
+from pipeline.report.page import render_report_html, thumbnail
 
 DOC = "knee-pain"
 

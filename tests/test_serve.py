@@ -15,7 +15,7 @@ import lxml.html
 import pikepdf
 import pytest
 
-from pipeline.serve import RELOAD_SCRIPT, VERSION_PATH, Preview, serve
+from pipeline.devtools.serve import RELOAD_SCRIPT, VERSION_PATH, Preview, serve
 
 DEADLINE = 10.0  # seconds; the watcher polls every 0.5 s
 
@@ -161,7 +161,7 @@ def test_signal_stops_cleanly(site, sig, ignored):
     import sys
 
     root, _, out, _, _ = site
-    program = ("import sys; from pathlib import Path; from pipeline.serve import serve\n"
+    program = ("import sys; from pathlib import Path; from pipeline.devtools.serve import serve\n"
                "serve(Path(sys.argv[1]), port=0, rebuild=lambda: None, out_dir=Path(sys.argv[2]),"
                " on_ready=lambda p: print(p.port, flush=True))\n")
 

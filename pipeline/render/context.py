@@ -14,11 +14,11 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from ..config import Config
-from ..errors import ConfigError, SourceError
-from ..model import Loc
-from ..theme import Theme
-from ..ui import Field, Labels, css_string, page_counter
+from pipeline.settings.config import Config
+from pipeline.errors import ConfigError, SourceError
+from pipeline.model import Loc
+from pipeline.settings.theme import Theme
+from pipeline.settings.labels import Field, Labels, css_string, page_counter
 
 
 @dataclass
@@ -67,7 +67,7 @@ class RenderContext:
         """An image as a data: URL, so the published HTML page stands on its own. Its type
         comes from its bytes (the reader checked that they are PNG, JPEG or GIF), never from
         its name."""
-        from ..reader import IMAGE_TYPES
+        from pipeline.read.reader import IMAGE_TYPES
 
         data = (self.config.root / src).read_bytes()
         kind = next((kind for magic, kind in IMAGE_TYPES.items() if data.startswith(magic)),

@@ -7,12 +7,12 @@ and review stamp. Sizes come from the theme's `[handout]` or `[handout_large]` t
 
 from __future__ import annotations
 
-from ..locale import script
-from ..model import Document
-from ..ui import Labels
-from .context import RenderContext
-from .html import page_values
-from .qr import qr_svg
+from pipeline.settings.locale import script
+from pipeline.model import Document
+from pipeline.settings.labels import Labels
+from pipeline.render.context import RenderContext
+from pipeline.render.html import page_values
+from pipeline.render.qr import qr_svg
 
 EDITIONS = {"handout": "handout", "handout-large": "handout_large"}
 QR_SIZE_MM = {"handout": 30, "handout_large": 38}

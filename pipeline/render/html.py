@@ -8,10 +8,10 @@ as markup.
 
 from __future__ import annotations
 
-from ..locale import bcp47, direction, month_year, script
-from ..model import Document
-from ..ui import Labels
-from .context import RenderContext, project_path
+from pipeline.settings.locale import bcp47, direction, month_year, script
+from pipeline.model import Document
+from pipeline.settings.labels import Labels
+from pipeline.render.context import RenderContext, project_path
 
 
 def stamp(doc: Document, labels: Labels) -> str:

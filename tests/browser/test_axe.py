@@ -180,7 +180,7 @@ def built(tmp_path_factory) -> Path:
 def _report_pages(built: Path, tmp: Path) -> list[Path]:
     """The build's report page, and one with every section filled (problems, skipped jobs,
     translation progress, an oversize PDF), so that axe sees all of the template."""
-    from pipeline.report_html import render_report_html, thumbnail
+    from pipeline.report.page import render_report_html, thumbnail
 
     report = json.loads((built / "report.json").read_text("utf-8"))
     thumbs = {a["path"]: thumbnail((built / a["path"]).read_bytes())

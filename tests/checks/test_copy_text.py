@@ -11,16 +11,18 @@ import pikepdf
 import pytest
 from PIL import Image, ImageChops
 
-from pipeline import config, reader, theme
-from pipeline.checks import copy_text, fidelity
-from pipeline.checks.fidelity import check
+from pipeline.settings import config, theme
+from pipeline.read import reader
+from pipeline.readback import poppler as copy_text
+from pipeline.gates import fidelity
+from pipeline.gates.fidelity import check
 from pipeline.model import Field, Heading, Loc, Paragraph, Text
-from pipeline.render import pdf_rtl_text
+from pipeline.render.pdf import rtl_text as pdf_rtl_text
 from pipeline.render.context import RenderContext
 from pipeline.render.html import render_article
 from pipeline.render.pdf import PdfRenderer
-from pipeline.render.pdf_tagging import _to_unicode
-from pipeline.ui import Labels
+from pipeline.render.pdf.tagging import _to_unicode
+from pipeline.settings.labels import Labels
 
 TITLE = "انعدام النطاف غير الانسدادي"
 PARAGRAPHS = [

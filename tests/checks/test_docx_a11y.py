@@ -11,11 +11,12 @@ import docx
 import pytest
 from lxml import etree
 
-from pipeline import config, reader, theme
-from pipeline.checks.docx_a11y import CHECK, check
+from pipeline.settings import config, theme
+from pipeline.read import reader
+from pipeline.gates.docx_a11y import CHECK, check
 from pipeline.render.context import RenderContext
 from pipeline.render.docx import render_docx
-from pipeline.ui import Labels
+from pipeline.settings.labels import Labels
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W, "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",

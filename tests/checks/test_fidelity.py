@@ -9,15 +9,16 @@ from collections import Counter
 
 import pytest
 
-from pipeline import config, reader, theme
-from pipeline.checks import fidelity
-from pipeline.checks.fidelity import CHECK, Unit, check, compare
+from pipeline.settings import config, theme
+from pipeline.read import reader
+from pipeline.gates import fidelity
+from pipeline.gates.fidelity import CHECK, Unit, check, compare
 from pipeline.model import (BulletList, Field, Heading, ListItem, Loc, Paragraph, Text)
 from pipeline.render.context import RenderContext
 from pipeline.render.handout import render_handout
 from pipeline.render.html import render_article
 from pipeline.render.pdf import PdfRenderer
-from pipeline.ui import Labels
+from pipeline.settings.labels import Labels
 
 AR_TITLE = "فقد النطاف غير الانسدادي"
 AR_PARAGRAPHS = [
@@ -196,7 +197,7 @@ def test_arabic_pdf_readback_keeps_letters_and_words(setup):
     """What the RTL comparison relies on. pypdf (7.x) returns the runs of an Arabic line in
     visual order (here “بالمئة من الحالات.10 العقم …”), so the exact comparison used for other
     scripts would fail on a correct file; the letters and each word's letters do survive."""
-    from pipeline.checks.pdf_blocks import blocks
+    from pipeline.readback.pdf_blocks import blocks
 
     doc = arabic(sample(setup))
     texts = [b.text for b in blocks(render(setup, doc, "pdf"))]

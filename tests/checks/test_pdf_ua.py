@@ -1,4 +1,4 @@
-"""pipeline.checks.pdf_ua: a clean repaired PDF passes; each injected defect is caught."""
+"""pipeline.gates.pdf_ua: a clean repaired PDF passes; each injected defect is caught."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pikepdf
 import pytest
 from weasyprint import HTML
 
-from pipeline.checks.pdf_ua import CONDITIONS, Problem, audit, check
-from pipeline.render.pdf_tagging import repair
+from pipeline.gates.pdf_ua import CONDITIONS, Problem, audit, check
+from pipeline.render.pdf.tagging import repair
 
 STYLE = """@page { size: A6; margin: 1.5cm; @bottom-center { content: "Page " counter(page)
   " of " counter(pages) } } body { font-family: "Atkinson Hyperlegible", sans-serif }"""

@@ -20,10 +20,11 @@ from pathlib import Path
 import pytest
 
 from conftest import SAMPLE, cldr_plural_forms, png_bytes, set_plural_forms, translate_all
-from pipeline import config, reader
+from pipeline.settings import config
+from pipeline.read import reader
 from pipeline.cli import main
 from pipeline.errors import PlainpressError, SourceError
-from pipeline.i18n.translate import orphan_catalogs
+from pipeline.translate.apply import orphan_catalogs
 
 SECONDS = 30
 SOURCE = "source/sample.md"
@@ -519,7 +520,7 @@ def test_an_at_sign_in_the_path_or_a_mail_address_is_fine(project, capsys):
 
 
 def months_after(months: int) -> str:
-    from pipeline.frontmatter import latest_review_month
+    from pipeline.read.frontmatter import latest_review_month
     year, month = latest_review_month()
     year, month = divmod(year * 12 + month - 1 + months, 12)
     return f"{year}-{month + 1:02d}"
@@ -745,7 +746,7 @@ def test_right_to_left_override_in_any_catalog_is_reported(es, capsys, msgid, do
 
 
 def test_huge_po_file_is_refused_before_it_is_read(es, capsys):
-    from pipeline.i18n import catalogs
+    from pipeline.translate import catalogs
     path = es.root / PO
     with path.open("ab") as handle:
         handle.truncate(catalogs.MAX_CATALOG_BYTES + 1)
@@ -1039,7 +1040,7 @@ def test_invisible_characters_in_a_translation(es, capsys, char, name, msgid, do
 
 
 def test_marks_and_joiners_a_script_needs_are_allowed():
-    from pipeline.i18n import qa
+    from pipeline.translate import qa
 
     def errors(translation, script="latin", source="Key points"):
         return qa.check(source, translation, "ui.po", ui=True, script=script)[0]
@@ -1261,9 +1262,9 @@ def hostile_renders(tmp_path_factory):
     from markupsafe import Markup
 
     from conftest import CONTACT, DISCLAIMER, PYPROJECT, REPO, Project
-    from pipeline import theme as theme_mod
-    from pipeline.ui import Labels
-    from pipeline.workers import Renderers
+    from pipeline.settings import theme as theme_mod
+    from pipeline.settings.labels import Labels
+    from pipeline.build.workers import Renderers
 
     root = tmp_path_factory.mktemp("hostile") / "proj"
     shutil.copytree(REPO / "styles", root / "styles")
@@ -1312,7 +1313,7 @@ def test_labels_that_hold_markup_are_text_on_the_page(hostile_renders, page):
 
 @pytest.mark.parametrize("output", ["pdf", "handout", "handout-large"])
 def test_labels_that_hold_markup_add_no_link_to_the_pdf(hostile_renders, output):
-    from pipeline.checks.run import pages
+    from pipeline.gates.run import pages
     import io
 
     import pypdf

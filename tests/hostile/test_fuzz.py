@@ -24,13 +24,14 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import translate_all
-from pipeline import config as config_mod, reader, theme as theme_mod
-from pipeline.checks import required_text
+from pipeline.settings import config as config_mod, theme as theme_mod
+from pipeline.read import reader
+from pipeline.gates import required_text
 from pipeline.errors import PlainpressError
-from pipeline.localize import localize
+from pipeline.translate.localize import localize
 from pipeline.render.context import RenderContext
 from pipeline.render.html import render_article, stamp
-from pipeline.ui import Labels
+from pipeline.settings.labels import Labels
 
 EXAMPLES = int(os.environ.get("PLAINPRESS_FUZZ_EXAMPLES", "40"))
 FUZZ = settings(derandomize=True, max_examples=EXAMPLES, deadline=None, database=None,
@@ -353,7 +354,7 @@ def test_generated_translations_publish_clean_pages_or_block_with_a_po_line(es_p
     if not getattr(project, "fuzz_originals", None):
         # The ui labels come from the templates, which the fuzzer does not change: extract
         # them once instead of for every example (half a second each).
-        from pipeline import localize as localize_mod
+        from pipeline.translate import localize as localize_mod
         labels = localize_mod.ui_messages(config_mod.load(project.root))
         monkeypatch.setattr(localize_mod, "ui_messages", lambda config: labels)
         translate_all(project, "es")
@@ -422,7 +423,7 @@ def test_any_label_is_text_on_the_page_and_qa_refuses_markup(project, table):
 
     from markupsafe import Markup
 
-    from pipeline.i18n import markup, qa
+    from pipeline.translate import markup, qa
     from pipeline.render.handout import render_handout
 
     if not getattr(project, "fuzz_doc", None):
@@ -535,7 +536,7 @@ def test_po_headers_and_syntax_read_right_or_fail_with_a_line(tmp_path, charset,
     import shutil
     import subprocess
 
-    from pipeline.i18n import catalogs
+    from pipeline.translate import catalogs
     intended = text.encode(encoding, "replace").decode(encoding)
     data, line = _po_bytes(charset, encoding, text, damage)
     path = tmp_path / "t.po"

@@ -7,8 +7,9 @@ import subprocess
 
 import pytest
 
-from pipeline import config, reader
-from pipeline.i18n import catalogs, update
+from pipeline.settings import config
+from pipeline.read import reader
+from pipeline.translate import catalogs, update
 from conftest import cldr_plural_forms, set_plural_forms, translate_all
 
 

@@ -7,9 +7,10 @@ import zipfile
 
 import pikepdf
 
-from pipeline import config, reader
+from pipeline.settings import config
+from pipeline.read import reader
 from pipeline.cli import main
-from pipeline.i18n import catalogs, update
+from pipeline.translate import catalogs, update
 from conftest import translate_all
 
 KEYWORDS = {"male infertility": "infertilidad masculina", "IVF": "FIV"}

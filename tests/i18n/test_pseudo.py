@@ -7,9 +7,9 @@ import re
 import pytest
 from babel.dates import get_month_names
 
-from pipeline.checks.docx_text import docx_text
-from pipeline.checks.pdf_blocks import blocks
-from pipeline.checks.readback import html_text
+from pipeline.readback.docx import docx_text
+from pipeline.readback.pdf_blocks import blocks
+from pipeline.readback.text import html_text
 from pipeline.cli import main
 
 URL = re.compile(r"\S+://\S+|\S+\.(?:org|com)\S*")
@@ -40,7 +40,7 @@ def test_no_text_bypasses_translation(project, locale):
 
 
 def test_pseudo_text_is_longer_and_bracketed(project):
-    from pipeline.i18n.pseudo import pseudo_text
+    from pipeline.translate.pseudo import pseudo_text
     text = pseudo_text("Short words. Short lines.", "en_XA")
     assert text.startswith("\\[") and text.endswith("\\]")
     assert len(text) >= 1.4 * len("Short words. Short lines.")

@@ -10,11 +10,11 @@ import io
 
 import pytest
 
-from pipeline.checks.readback import html_text, pdf_text
+from pipeline.readback.text import html_text, pdf_text
 from pipeline.cli import main
-from pipeline.i18n.extract import ui_template
-from pipeline import config
-from pipeline.scaffold import new_document
+from pipeline.translate.extract import ui_template
+from pipeline.settings import config
+from pipeline.devtools.scaffold import new_document
 
 SPANISH = """\
 ---

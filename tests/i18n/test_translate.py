@@ -6,11 +6,12 @@ import json
 
 import pytest
 
-from pipeline import config, reader
+from pipeline.settings import config
+from pipeline.read import reader
 from pipeline.cli import main
-from pipeline.i18n import qa
-from pipeline.i18n.translate import load, translate
-from pipeline.i18n.units import units
+from pipeline.translate import qa
+from pipeline.translate.apply import load, translate
+from pipeline.translate.units import units
 from conftest import cldr_plural_forms, set_plural_forms, translate_all
 
 
@@ -55,7 +56,7 @@ def test_incomplete_locale_is_withheld_and_others_published(es_project, capsys):
 def test_allow_incomplete_publishes_a_marked_draft(es_project):
     assert build(es_project, "--format", "pdf", "--format", "handout",
                  "--allow-incomplete") == 0
-    from pipeline.checks.readback import pdf_text
+    from pipeline.readback.text import pdf_text
     for name in ("es/sample.pdf", "es/sample-handout.pdf"):
         import pikepdf
         data = (es_project.root / "build" / name).read_bytes()
@@ -73,7 +74,7 @@ def test_complete_translation_publishes(es_project, capsys):
     translate_all(es_project, "es")
     assert build(es_project) == 0
     assert (es_project.root / "build/es/sample-handout.pdf").is_file()
-    from pipeline.checks.readback import pdf_text
+    from pipeline.readback.text import pdf_text
     text = pdf_text((es_project.root / "build/es/sample.pdf").read_bytes())
     assert "ES Sample Topic" in text and "agosto de 2025" in text
 
@@ -204,7 +205,7 @@ def test_a_paragraph_added_to_the_article_only_keeps_the_handouts(es_project, ca
     assert published == {"handout", "handout-large"}
     # The draft mark goes only on the outputs that have gaps.
     assert build(es_project, "--locale", "es", "--allow-incomplete") == 0
-    from pipeline.checks.readback import pdf_text
+    from pipeline.readback.text import pdf_text
     ui = load(config.load(es_project.root), "es", ["ui"]).domains["ui"]
     mark = ui.get("DRAFT — translation incomplete").string
     assert mark in pdf_text((built / "sample.pdf").read_bytes())

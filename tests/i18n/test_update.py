@@ -8,10 +8,11 @@ import subprocess
 
 import pytest
 
-from pipeline import config, reader
+from pipeline.settings import config
+from pipeline.read import reader
 from pipeline.cli import main
 from pipeline.errors import PlainpressError
-from pipeline.i18n import update
+from pipeline.translate import update
 from conftest import translate_all
 
 OLD = ("Genes are the body's instructions, stored in tiny bundles called chromosomes. In as "
@@ -116,7 +117,7 @@ def test_a_broken_catalog_stops_the_run_before_anything_is_written(es_project, c
 
 
 def test_errors_of_gettext_itself_name_the_real_file(es_project):
-    from pipeline.i18n import merge
+    from pipeline.translate import merge
     path = es_project.root / "locales/es/LC_MESSAGES/sample.po"
     path.write_text(path.read_text("utf-8") + '\nmsgid "x"\nmsgstr "y" "z\n', "utf-8")
     with pytest.raises(PlainpressError) as caught:

@@ -16,15 +16,16 @@ import docx
 import pytest
 from lxml import etree
 
-from pipeline import config, reader, theme
-from pipeline.checks import required_text
-from pipeline.checks.docx_text import docx_text
+from pipeline.settings import config, theme
+from pipeline.read import reader
+from pipeline.gates import required_text
+from pipeline.readback.docx import docx_text
 from pipeline.errors import ConfigError, SourceError
 from pipeline.model import Field
 from pipeline.render.context import RenderContext
 from pipeline.render.docx import render_docx
 from pipeline.render.html import stamp
-from pipeline.ui import Labels
+from pipeline.settings.labels import Labels
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -299,9 +300,9 @@ def test_same_inputs_same_bytes(project):
     first, second = render(project), render(project)
     assert first == second
     script = ("import sys, hashlib; from pathlib import Path; "
-              "sys.path.insert(0, sys.argv[1]); from pipeline import config, reader, theme; "
+              "sys.path.insert(0, sys.argv[1]); from pipeline.settings import config, theme; from pipeline.read import reader; "
               "from pipeline.render.context import RenderContext; "
-              "from pipeline.render.docx import render_docx; from pipeline.ui import Labels; "
+              "from pipeline.render.docx import render_docx; from pipeline.settings.labels import Labels; "
               "cfg = config.load(Path(sys.argv[2])); doc = reader.read_document(cfg, 'sample'); "
               "print(hashlib.sha256(render_docx(doc, RenderContext(cfg, theme.load(cfg), "
               "'letter'), Labels())).hexdigest())")

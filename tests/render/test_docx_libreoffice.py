@@ -15,11 +15,12 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from pipeline import config, reader, theme
-from pipeline.checks.readback import squash
+from pipeline.settings import config, theme
+from pipeline.read import reader
+from pipeline.readback.text import squash
 from pipeline.render.context import RenderContext
 from pipeline.render.docx import render_docx
-from pipeline.ui import Labels
+from pipeline.settings.labels import Labels
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import subprocess
 import pikepdf
 import pytest
 
-from pipeline.checks import text_size
+from pipeline.gates import text_size
 from pipeline.cli import main
 
 URL = "https://example.org/sample"
@@ -60,7 +60,7 @@ def test_text_sizes_measured_on_the_pdf(built):
 
 
 def test_handout_holds_qr_figure_url_and_required_blocks(built):
-    from pipeline.checks.readback import pdf_text
+    from pipeline.readback.text import pdf_text
     text = pdf_text((built.root / "build/en/sample-handout.pdf").read_bytes())
     for expected in ("Sample Topic", "Short words. Short lines.", "Scan for the full article",
                      URL, "Questions? Call your care team.", "Updated by Test Review Team"):
@@ -173,7 +173,7 @@ def test_hardest_sentences_are_ranked_by_their_weight_with_their_lines(project, 
 def test_removing_the_top_ranked_sentence_lowers_the_grade_most():
     """`adds` is the change in the formula without the sentence; checked against textstat's
     own figure for the text with each sentence removed."""
-    from pipeline.readability import Origin, measure
+    from pipeline.gates.readability import Origin, measure
 
     units = ["Knee Osteoarthritis", "Most people with sore knees feel better with rest.",
              "Nonsteroidal anti-inflammatory medication occasionally provokes gastrointestinal "

@@ -6,10 +6,11 @@ import os
 import re
 from pathlib import Path
 
-from pipeline import config, reader, theme
+from pipeline.settings import config, theme
+from pipeline.read import reader
 from pipeline.render.context import RenderContext
 from pipeline.render.html import render_article
-from pipeline.ui import Labels
+from pipeline.settings.labels import Labels
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden" / "sample.html"
 

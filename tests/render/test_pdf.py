@@ -7,12 +7,13 @@ import io
 import pikepdf
 import pytest
 
-from pipeline import config, reader, theme
+from pipeline.settings import config, theme
+from pipeline.read import reader
 from pipeline.errors import SourceError
 from pipeline.render.context import RenderContext
 from pipeline.render.html import render_article
 from pipeline.render.pdf import PdfRenderer
-from pipeline.ui import Labels
+from pipeline.settings.labels import Labels
 
 
 @pytest.fixture

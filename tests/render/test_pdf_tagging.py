@@ -1,4 +1,4 @@
-"""pipeline.render.pdf_tagging: what WeasyPrint 70 leaves open, and that repair() closes it."""
+"""pipeline.render.pdf.tagging: what WeasyPrint 70 leaves open, and that repair() closes it."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import pikepdf
 import pytest
 from weasyprint import HTML
 
-from pipeline.checks.pdf_ua import audit
-from pipeline.render.pdf_tagging import LANG_ANCHOR_PREFIX, lang_anchor, repair
+from pipeline.gates.pdf_ua import audit
+from pipeline.render.pdf.tagging import LANG_ANCHOR_PREFIX, lang_anchor, repair
 
 PNG = base64.b64encode(bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489"

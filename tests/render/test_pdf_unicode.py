@@ -16,15 +16,16 @@ import re
 import pikepdf
 import pytest
 
-from pipeline import config, reader, theme
-from pipeline.checks.readback import pdf_text
-from pipeline.i18n.units import parse_inline
+from pipeline.settings import config, theme
+from pipeline.read import reader
+from pipeline.readback.text import pdf_text
+from pipeline.translate.units import parse_inline
 from pipeline.model import Paragraph
-from pipeline.render import pdf_unicode
+from pipeline.render.pdf import unicode as pdf_unicode
 from pipeline.render.context import RenderContext
 from pipeline.render.html import render_article
 from pipeline.render.pdf import PdfRenderer
-from pipeline.ui import Labels
+from pipeline.settings.labels import Labels
 
 TEXT = "شيئًا جدًا ثم أسئلة كثيرة"
 WORDS = ["شيئًا", "جدًا", "أسئلة"]
@@ -71,7 +72,7 @@ REPAIR = pdf_unicode.repair
 
 
 def maps(data: bytes) -> dict[str, dict[int, str]]:
-    from pipeline.render.pdf_tagging import _to_unicode
+    from pipeline.render.pdf.tagging import _to_unicode
     with pikepdf.open(io.BytesIO(data)) as pdf:
         return {str(f.BaseFont): _to_unicode(f)[1] for f in pdf.pages[0].Resources.Font.values()}
 
@@ -85,8 +86,8 @@ def test_wrong_entries_are_repaired_from_the_font(arabic_pdf):
 
 def test_correct_maps_are_left_alone(arabic_pdf):
     """Only the right-to-left clusters are split (pdf_rtl_text); no entry is "repaired"."""
-    from pipeline.render.pdf_rtl_text import split_clusters
-    from pipeline.render.pdf_tagging import _to_unicode
+    from pipeline.render.pdf.rtl_text import split_clusters
+    from pipeline.render.pdf.tagging import _to_unicode
     with pikepdf.open(io.BytesIO(arabic_pdf)) as pdf:
         assert split_clusters(pdf, _to_unicode, pdf_unicode._cmap)
         out = io.BytesIO()
@@ -99,7 +100,7 @@ def test_a_pdf_without_right_to_left_text_is_returned_as_it_came(project):
     doc = reader.read_document(cfg, "sample")
     renderer = PdfRenderer(RenderContext(cfg, theme.load(cfg), "letter"))
     html = render_article(doc, renderer.ctx, Labels(), for_print=True)
-    from pipeline.render import pdf_tagging
+    from pipeline.render.pdf import tagging as pdf_tagging
     import weasyprint
     raw = pdf_tagging.repair(weasyprint.HTML(string=html, base_url=project.root.as_uri() + "/")
                              .write_pdf(pdf_variant="pdf/ua-1"), lang="en")

@@ -18,16 +18,16 @@ from pathlib import Path
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Inches, Mm
 
-from ...locale import direction
-from ...model import Document
-from ...ui import Field, Labels
-from ..context import RenderContext
-from ..html import stamp
-from .blocks import Writer
-from .inlines import Format
-from .package import finish
-from .styles import apply_language, apply_theme, ensure_hyperlink_style, open_template
-from .xml import PPR, SECTPR, make, put
+from pipeline.settings.locale import direction
+from pipeline.model import Document
+from pipeline.settings.labels import Field, Labels
+from pipeline.render.context import RenderContext
+from pipeline.render.html import stamp
+from pipeline.render.docx.blocks import Writer
+from pipeline.render.docx.inlines import Format
+from pipeline.render.docx.package import finish
+from pipeline.render.docx.styles import apply_language, apply_theme, ensure_hyperlink_style, open_template
+from pipeline.render.docx.xml import PPR, SECTPR, make, put
 
 __all__ = ["render_docx"]
 

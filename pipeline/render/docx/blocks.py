@@ -23,17 +23,17 @@ from docx.image.image import Image
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from ...errors import SourceError
-from ...locale import babel_locale
-from ...markdown import plain
-from ...model import (BlockQuote, BulletList, Cell, Figure, Heading, KeyPoints, OrderedList,
+from pipeline.errors import SourceError
+from pipeline.settings.locale import babel_locale
+from pipeline.read.markdown import plain
+from pipeline.model import (BlockQuote, BulletList, Cell, Figure, Heading, KeyPoints, OrderedList,
                       Paragraph, Table)
-from ...theme import Theme
-from ...ui import Field, Labels
-from .inlines import Format, InlineWriter
-from .numbering import Numbering, continuation_indent, number
-from .styles import top_rule
-from .xml import PPR, TBLPR, TCPR, put
+from pipeline.settings.theme import Theme
+from pipeline.settings.labels import Field, Labels
+from pipeline.render.docx.inlines import Format, InlineWriter
+from pipeline.render.docx.numbering import Numbering, continuation_indent, number
+from pipeline.render.docx.styles import top_rule
+from pipeline.render.docx.xml import PPR, TBLPR, TCPR, put
 
 class Writer:
     """Appends the document's blocks to a python-docx Document."""
@@ -47,7 +47,7 @@ class Writer:
         self.root = root
         self.rtl = rtl
         self.text_width = text_width
-        from ...locale import script
+        from pipeline.settings.locale import script
         self.inline = InlineWriter(document.part, rtl, hyperlink_style,
                                    italic_emphasis=script(locale) == "latin")
         self.numbering = Numbering(document, theme.fonts["latin"])

@@ -18,8 +18,8 @@ from itertools import groupby
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 
-from ...model import Code, Emph, LineBreak, Link, Strong, Text
-from .xml import make
+from pipeline.model import Code, Emph, LineBreak, Link, Strong, Text
+from pipeline.render.docx.xml import make
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 

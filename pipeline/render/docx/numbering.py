@@ -17,7 +17,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.parts.numbering import NumberingPart
 
-from .xml import PPR, make, put
+from pipeline.render.docx.xml import PPR, make, put
 
 LEVELS = 9
 BULLETS = ("•", "–")

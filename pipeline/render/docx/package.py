@@ -22,9 +22,9 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from lxml import etree
 
-from ...locale import bcp47
-from ...model import Document
-from .xml import drop, make
+from pipeline.settings.locale import bcp47
+from pipeline.model import Document
+from pipeline.render.docx.xml import drop, make
 
 MAX_PROPERTY = 255
 """python-docx refuses longer core-property strings (Word's own limit for these fields)."""

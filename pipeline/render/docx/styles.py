@@ -22,11 +22,11 @@ from docx.oxml.ns import qn
 from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
-from ...errors import ConfigError
-from ...locale import babel_locale, script
-from ...model import Loc
-from ...theme import Theme
-from .xml import PPR, RPR, STYLE, TBLPR, drop, get_or_add, half_points, make, put, twips
+from pipeline.errors import ConfigError
+from pipeline.settings.locale import babel_locale, script
+from pipeline.model import Loc
+from pipeline.settings.theme import Theme
+from pipeline.render.docx.xml import PPR, RPR, STYLE, TBLPR, drop, get_or_add, half_points, make, put, twips
 
 MIN_PT = 11.0
 """No text in the DOCX is smaller (the article body is 11.5 pt in the theme)."""

@@ -1,0 +1,20 @@
+"""Gate: a handout fits its page budget (2 pages = one sheet printed on both sides; large
+print 4), counted on the rendered PDF."""
+
+from __future__ import annotations
+
+from pipeline.model import CheckResult, Document
+
+CHECK = "page-budget"
+BUDGETS = {"handout": 2, "handout-large": 4}
+
+
+def check(doc: Document, output: str, pages: int) -> list[CheckResult]:
+    budget = BUDGETS[output]
+    ok = pages <= budget
+    message = (f"{pages} page(s), budget {budget}" if ok else
+               f"the {output} runs to {pages} pages, over its budget of {budget}")
+    return [CheckResult(CHECK, doc.id, doc.locale, output, "error", ok, message,
+                        str(doc.handout_loc), None if ok else
+                        "shorten the handout container (fewer or shorter sections)",
+                        {"pages": pages, "budget": budget})]
