@@ -13,9 +13,9 @@ import sys
 import traceback
 from pathlib import Path
 
+from pipeline.outputs import KINDS
 from pipeline.errors import EXIT_BAD_INPUT, PlainpressError
 
-FORMAT_CHOICES = ("html", "pdf", "docx", "handout", "handout-large")
 
 
 def _selection_args(parser: argparse.ArgumentParser) -> None:
@@ -23,7 +23,7 @@ def _selection_args(parser: argparse.ArgumentParser) -> None:
                         help="build only this document (repeatable)")
     parser.add_argument("--locale", action="append", default=[], metavar="L",
                         help="build only this locale (repeatable)")
-    parser.add_argument("--format", action="append", default=[], choices=FORMAT_CHOICES,
+    parser.add_argument("--format", action="append", default=[], choices=KINDS,
                         help="build only this output (repeatable)")
     parser.add_argument("--out", type=Path, default=None, metavar="DIR",
                         help="output folder (default: build/)")
@@ -79,6 +79,8 @@ def make_parser() -> argparse.ArgumentParser:
 
 def _print_results(result, out=None) -> None:
     """Problems first (as file:line: severity: message), then a short table."""
+    from pipeline.build.outcome import Status
+
     out = out or sys.stdout
     for check in result.checks:
         if check.passed:
@@ -92,9 +94,7 @@ def _print_results(result, out=None) -> None:
     width = max(len(o.filename) for o in result.outcomes)
     print(f"\n{'artifact'.ljust(width)}  status", file=out)
     for outcome in result.outcomes:
-        status = outcome.status or ("published" if outcome.published else
-                                    "WITHHELD: " + "; ".join(outcome.withheld_because)[:120])
-        print(f"{outcome.filename.ljust(width)}  {status}", file=out)
+        print(f"{outcome.filename.ljust(width)}  {outcome.shown}", file=out)
     for path in getattr(result, "removed", []):
         print(f"removed {path} (its document, locale or page size is no longer configured)",
               file=out)
@@ -102,7 +102,7 @@ def _print_results(result, out=None) -> None:
         print(f"\n{result.summary}", file=out)
         return
     published = sum(1 for o in result.outcomes if o.published)
-    reused = sum(1 for o in result.outcomes if o.status == "reused")
+    reused = sum(1 for o in result.outcomes if o.status is Status.REUSED)
     print(f"\n{published} published ({published - reused} built, {reused} reused), "
           f"{len(result.outcomes) - published} withheld", file=out)
 

@@ -21,17 +21,11 @@ from urllib.parse import unquote
 
 from pipeline.settings.labels import labels_translated, ui_catalog
 
+from pipeline import outputs
+
 STATE_FILE = ".plainpress-state.json"
 IMAGE_REF = re.compile(rb"!\[[^\]]*\]\(\s*(?:<([^>\n]+)>|([^)\s]+))")
 """An image reference's destination: `<with spaces.png>` or `plain.png`."""
-STYLE_FILES = {
-    "html": ("templates/article.html.j2", "templates/blocks.html.j2", "css/article.css.j2"),
-    "pdf": ("templates/article.html.j2", "templates/blocks.html.j2", "css/article.css.j2"),
-    "docx": (),
-    "handout": ("templates/handout.html.j2", "templates/blocks.html.j2", "css/handout.css.j2"),
-    "handout-large": ("templates/handout.html.j2", "templates/blocks.html.j2",
-                      "css/handout.css.j2"),
-}
 
 
 def _file_digest(path: Path) -> str:
@@ -129,7 +123,7 @@ class Fingerprints:
         digest = hashlib.sha256()
         digest.update(f"{self.common}|{doc_id}|{locale}|{output}|{page_size}|".encode())
         digest.update(self.source(doc_id).encode())
-        for name in STYLE_FILES[output]:
+        for name in outputs.output(output).styles:
             digest.update(self.digest(self.root / "styles" / name).encode())
         if locale != self.source_locale:
             for domain in (doc_id, "shared"):

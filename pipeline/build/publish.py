@@ -31,22 +31,8 @@ import tempfile
 from pathlib import Path
 
 from pipeline.errors import EXIT_GATE_FAILED, PlainpressError
+from pipeline.files import current_umask
 from pipeline.model import Loc
-
-
-def current_umask() -> int:
-    """The process umask, read without changing it where Linux tells it (/proc), else by the
-    set-and-restore `os.umask` offers."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 JOURNAL = ".plainpress-journal"

@@ -2,8 +2,9 @@
 
 Each worker is a long-lived process that renders many jobs and keeps what is costly to make:
 compiled templates, parsed theme CSS, WeasyPrint's font configuration. The parent prepares the
-localized documents, forks the workers (they inherit them), hands out one job at a time, and
-yields the results in plan order, so `--jobs 4` publishes the same bytes as `--jobs 1`.
+localized documents as one `Work` value, forks the workers (they inherit it), hands out one job
+at a time, and yields the results in plan order, so `--jobs 4` publishes the same bytes as
+`--jobs 1`.
 
 Why our own small pool rather than `concurrent.futures`: a job that runs past its time limit
 (a hostile label can keep WeasyPrint busy for hours) must be ended without losing the others,
@@ -29,14 +30,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Iterator
 
-from pipeline.model import Artifact, CheckResult, Document
-from pipeline.settings.labels import Labels
-
-_STATE: dict = {}
-"""What the parent prepared: the project and the localized jobs."""
-SCREEN = "auto"
-"""The HTML page's `@page` size: the reader's own paper, whatever the editions are."""
-
+from pipeline.build.jobs import Job
+from pipeline.model import Artifact, CheckResult
 
 @dataclass
 class Rendered:
@@ -53,85 +48,43 @@ class Rendered:
 class Failed:
     """A job that produced no artifact: it ran out of time, or its worker died."""
 
-    task: tuple[str, str, str, str, str | None]
+    job: Job
     reason: str
     """`timeout` or `died`."""
     message: str
     seconds: float
 
 
-class Renderers:
-    """Per-process rendering state (compiled templates, WeasyPrint set-up)."""
+class Work:
+    """What the jobs of one build need, prepared by the parent and inherited by the forked
+    workers (never a module global): the project, the localized documents, and each process's
+    own renderers (made on first use, so the parent never loads WeasyPrint)."""
 
-    def __init__(self, project, page_size: str, pdf=None):
-        from pipeline.render.context import RenderContext
-        from pipeline.render.pdf import PdfRenderer
+    def __init__(self, project, localized: dict):
+        self.project, self.localized = project, localized
+        self.renderers = None
 
-        self.ctx = RenderContext(project.config, project.theme, page_size)
-        # WeasyPrint's set-up depends on the project, not the paper: editions share it.
-        self.pdf = pdf or PdfRenderer(self.ctx)
+    def run_one(self, job: Job) -> Rendered:
+        """Render and gate one job in this process."""
+        from pipeline.gates.run import gate
+        from pipeline.gates.subject import Subject
+        from pipeline.readback.pdf_blocks import page_count
+        from pipeline.render import Renderers
+        from pipeline.render.html import stamp
 
-    def render(self, doc: Document, output: str, labels: Labels) -> bytes:
-        from pipeline.settings.locale import bcp47
-        from pipeline.render.handout import render_handout
-        from pipeline.render.html import render_article
-
-        if output == "html":
-            return render_article(doc, self.ctx, labels, for_print=False).encode("utf-8")
-        if output == "pdf":
-            html = render_article(doc, self.ctx, labels, for_print=True)
-            return self.pdf.render(html, source=doc.path, lang=bcp47(doc.locale))
-        if output == "docx":
-            from pipeline.render.docx import render_docx
-            return render_docx(doc, self.ctx, labels)
-        if output in ("handout", "handout-large"):
-            html = render_handout(doc, self.ctx, labels, output)
-            return self.pdf.render(html, source=doc.path, lang=bcp47(doc.locale))
-        raise AssertionError(output)
-
-
-def page_count(output: str, data: bytes) -> int | None:
-    """Pages of a PDF artifact (None for other outputs)."""
-    if output not in ("pdf", "handout", "handout-large"):
-        return None
-    from pipeline.gates.run import pages
-    return pages(data)
-
-
-def prepare(project, localized: dict) -> None:
-    """Set what the jobs need; call before `run` (workers inherit it when forked)."""
-    _STATE.clear()
-    _STATE.update(project=project, localized=localized, renderers={})
-
-
-def renderers(page_size: str | None) -> Renderers:
-    """This process's renderers for one page-size edition (None: the HTML page)."""
-    made = _STATE["renderers"]
-    size = page_size or SCREEN
-    if size not in made:
-        shared = next(iter(made.values())).pdf if made else None
-        made[size] = Renderers(_STATE["project"], size, shared)
-    return made[size]
-
-
-def run_one(task: tuple[str, str, str, str, str | None]) -> Rendered:
-    """Render and gate one (document, locale, output, filename, page size) in this process."""
-    import time
-
-    from pipeline.gates.run import gate
-    from pipeline.render.html import stamp
-
-    doc_id, locale, output, filename, page_size = task
-    project = _STATE["project"]
-    job = _STATE["localized"][(doc_id, locale)]
-    doc = job.doc_for(output)
-    start = time.perf_counter()
-    data = renderers(page_size).render(doc, output, job.labels)
-    artifact = Artifact(doc_id, locale, output, filename, data)
-    results = gate(doc, artifact, stamp(doc, job.labels), project.config, project.theme)
-    pages = page_count(output, data)
-    return Rendered(artifact, results, pages, time.perf_counter() - start,
-                    resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        project = self.project
+        if self.renderers is None:
+            self.renderers = Renderers(project.config, project.theme)
+        localized = self.localized[(job.document, job.locale)]
+        doc = localized.doc_for(job.output)
+        start = time.perf_counter()
+        data = self.renderers.render(doc, job.row, localized.labels, job.page_size)
+        artifact = Artifact(job.document, job.locale, job.output, job.filename, data)
+        results = gate(Subject(doc, job.row, artifact, localized.labels,
+                               stamp(doc, localized.labels), project.config, project.theme))
+        pages = page_count(data) if job.row.pdf else None
+        return Rendered(artifact, results, pages, time.perf_counter() - start,
+                        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 WORKER_NAME = "plainpress-work"
@@ -160,8 +113,8 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _worker(conn: Connection, parent: int, inherited: list[Connection]) -> None:
-    """A worker's life: run the tasks the parent sends until it sends None or goes away."""
+def _worker(conn: Connection, parent: int, inherited: list[Connection], work: Work) -> None:
+    """A worker's life: run the jobs the parent sends until it sends None or goes away."""
     _die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it ends us
     for other in inherited:  # the parent's ends of every pipe: only the parent may hold them
@@ -169,13 +122,13 @@ def _worker(conn: Connection, parent: int, inherited: list[Connection]) -> None:
     from pipeline.errors import PlainpressError
     while True:
         try:
-            task = conn.recv()
+            job = conn.recv()
         except (EOFError, OSError):
             return
-        if task is None:
+        if job is None:
             return
         try:
-            reply = ("ok", run_one(task))
+            reply = ("ok", work.run_one(job))
         except PlainpressError as exc:
             reply = ("error", (type(exc), exc.message, exc.loc, exc.hint, exc.code))
         except BaseException as exc:  # noqa: BLE001 - sent to the parent, which raises it
@@ -206,8 +159,8 @@ def _signal_name(number: int) -> str:
 class _Pool:
     """`jobs` forked workers, one job each at a time, each job with a deadline."""
 
-    def __init__(self, jobs: int, timeout: float | None):
-        self.size, self.timeout = jobs, timeout
+    def __init__(self, work: Work, jobs: int, timeout: float | None):
+        self.work, self.size, self.timeout = work, jobs, timeout
         self.context = multiprocessing.get_context("fork")
         self.idle: list[tuple[object, Connection]] = []
         self.busy: dict[Connection, tuple[object, int, float]] = {}
@@ -216,7 +169,8 @@ class _Pool:
     def _spawn(self):
         ours, theirs = self.context.Pipe(duplex=True)
         inherited = [c for _, c in self.idle] + list(self.busy) + [ours]
-        process = self.context.Process(target=_worker, args=(theirs, os.getpid(), inherited),
+        process = self.context.Process(target=_worker,
+                                       args=(theirs, os.getpid(), inherited, self.work),
                                        name="plainpress-worker", daemon=True)
         process.start()
         theirs.close()
@@ -293,14 +247,14 @@ class _Pool:
                                             now - start)
 
 
-def run(tasks: list[tuple[str, str, str, str, str | None]], jobs: int,
+def run(work: Work, tasks: list[Job], jobs: int,
         timeout: float | None = None) -> Iterator[Rendered | Failed]:
     """Results of `tasks`, in order, rendered by up to `jobs` worker processes; a job still
     running after `timeout` seconds is ended (its worker killed) and comes back as `Failed`.
     An input error or a bug in a job is raised here, in the parent."""
     if not tasks:
         return
-    pool = _Pool(max(1, min(jobs, len(tasks))), timeout)
+    pool = _Pool(work, max(1, min(jobs, len(tasks))), timeout)
     done: dict[int, object] = {}
     following = 0
     try:

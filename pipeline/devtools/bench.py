@@ -59,18 +59,22 @@ def warm_pdf_ratio(project_root: Path, repeats: int = 5) -> dict:
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
-    from pipeline.build import load_project, Selection
+    from pipeline.build import Selection, load_project
     from pipeline.gates.run import gate
+    from pipeline.gates.subject import Subject
     from pipeline.model import Artifact
+    from pipeline.outputs import output
+    from pipeline.render import Renderers
     from pipeline.render.html import render_article, stamp
     from pipeline.settings.labels import Labels
-    from pipeline.build.workers import Renderers
 
     project = load_project(project_root, Selection())
     doc = project.documents[0]
-    renderers = Renderers(project, project.config.page_size)
+    renderers = Renderers(project.config, project.theme)
+    row = output("pdf")
     labels = Labels()
-    html = render_article(doc, renderers.ctx, labels, for_print=True)
+    html = render_article(doc, renderers.context(project.config.page_size), labels,
+                          for_print=True)
     fonts = FontConfiguration()
     base = project_root.resolve().as_uri() + "/"
 
@@ -79,9 +83,9 @@ def warm_pdf_ratio(project_root: Path, repeats: int = 5) -> dict:
                                                                font_config=fonts)
 
     def ours():
-        data = renderers.render(doc, "pdf", labels)
-        gate(doc, Artifact(doc.id, doc.locale, "pdf", "x.pdf", data), stamp(doc, labels),
-             project.config, project.theme)
+        data = renderers.render(doc, row, labels, project.config.page_size)
+        gate(Subject(doc, row, Artifact(doc.id, doc.locale, "pdf", "x.pdf", data), labels,
+                     stamp(doc, labels), project.config, project.theme))
 
     bare(), ours()  # warm both
     times = {}

@@ -1,16 +1,20 @@
-"""Gates: each reads a rendered artifact (and the model) and yields `CheckResult`s.
+"""Gates: each judges a rendered artifact (and the model it came from) and returns results.
 
-The registry is a plain literal: which gates run on which output. `run.gate` dispatches.
+`GATES` is the one registry: gate id → the module (in this package) that implements it. Every
+module has `check(subject) -> list[CheckResult]` and may have `applies(subject) -> bool`; which
+gates run on which output is the `gates` column of `pipeline.outputs`. `glyphs` is the one gate
+of the localized model itself: it runs before rendering (`glyphs.check_model`).
 """
 
 from __future__ import annotations
 
-GATES_BY_OUTPUT: dict[str, tuple[str, ...]] = {
-    "html": ("required-text", "text-fidelity"),
-    "pdf": ("required-text", "text-fidelity", "pdf-ua", "reading-level"),
-    "docx": ("required-text", "text-fidelity", "docx-a11y", "reading-level"),
-    "handout": ("required-text", "text-fidelity", "pdf-ua", "page-budget", "min-text-size",
-                "reading-level", "jargon"),
-    "handout-large": ("required-text", "text-fidelity", "pdf-ua", "page-budget",
-                      "min-text-size", "reading-level"),
+GATES: dict[str, str] = {
+    "required-text": "required_text",
+    "text-fidelity": "fidelity",
+    "pdf-ua": "pdf_ua",
+    "docx-a11y": "docx_a11y",
+    "page-budget": "page_budget",
+    "min-text-size": "text_size",
+    "reading-level": "reading_level",
+    "jargon": "jargon",
 }

@@ -274,7 +274,7 @@ def problems(pkg: Package, locale: str, min_pt: float) -> list[tuple[str, str, s
     return out
 
 
-def check(data: bytes, *, document: str, locale: str, output: str = "docx",
+def evaluate(data: bytes, *, document: str, locale: str, output: str = "docx",
           min_pt: float = 11) -> list[CheckResult]:
     """One failed result per problem, or one passed result."""
     try:
@@ -289,3 +289,8 @@ def check(data: bytes, *, document: str, locale: str, output: str = "docx",
                             metrics={"min_pt": min_pt})]
     return [CheckResult(CHECK, document, locale, output, "error", False, message, location,
                         hint) for message, location, hint in found]
+
+
+def check(subject) -> list[CheckResult]:
+    return evaluate(subject.data, document=subject.doc.id, locale=subject.doc.locale,
+                    output=subject.output)

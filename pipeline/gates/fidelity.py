@@ -43,13 +43,11 @@ from pipeline.settings.locale import direction
 from pipeline.read.markdown import plain
 from pipeline.model import (BlockQuote, BulletList, CheckResult, Document, Figure, Heading, KeyPoints,
                      Loc, OrderedList, Paragraph, Table)
-from pipeline.render.html import stamp
-from pipeline.settings.labels import Labels
+from pipeline.outputs import is_handout, is_pdf
 from pipeline.readback import poppler as copy_text
 from pipeline.readback.text import ArtifactUnreadable, squash, text_of
 
 CHECK = "text-fidelity"
-PDF_OUTPUTS = ("pdf", "handout", "handout-large")
 RTL_CHARS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 BIDI_MARKS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 GARBLED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
@@ -67,9 +65,9 @@ class Unit:
 
 def units(doc: Document, output: str, stamp_text: str) -> list[Unit]:
     """The model's text units in reading order, as the templates lay them out."""
-    pdf, meta = output in PDF_OUTPUTS, doc.meta
+    pdf, meta = is_pdf(output), doc.meta
     out = [Unit(meta.title.value, meta.title.loc, "title")] + (
-        _blocks(doc.handout, pdf) if output.startswith("handout") else
+        _blocks(doc.handout, pdf) if is_handout(output) else
         [Unit(meta.summary.value, meta.summary.loc, "summary")] + _blocks(doc.body, pdf))
     out += _blocks(doc.contact.blocks, pdf) + _blocks(doc.disclaimer.blocks, pdf)
     out.append(Unit(stamp_text, meta.reviewed_loc, "review stamp"))
@@ -125,7 +123,7 @@ def words(text: str, marks: bool = True) -> list[str]:
 
 def readback(output: str, data: bytes) -> list[str]:
     """The artifact's text as blocks in reading order."""
-    if output in PDF_OUTPUTS:
+    if is_pdf(output):
         from pipeline.readback.pdf_blocks import blocks
         return [block.text for block in blocks(data)]
     return text_of(output, data).split("\n")  # HTML and DOCX: logical order, line by line
@@ -210,7 +208,7 @@ class _Font:
                         for code, dest in re.findall(r"<(\w+)>\s*<(\w*)>", part)}
         self.glyphs, self.cache = None, {}
         descendant = font.DescendantFonts[0]
-        from pipeline.render.pdf.rtl_text import widths
+        from pipeline.readback.pdf_fonts import widths
         self.advance = widths(descendant)
         stream = next(filter(None, map(descendant.get("/FontDescriptor", {}).get,
                                        ("/FontFile2", "/FontFile3"))), None)
@@ -263,24 +261,20 @@ def missing_glyphs(pdf) -> list[tuple[int, str]]:
     return list(found)
 
 
-def check(doc: Document, output: str, data: bytes, labels: Labels | str | None = None
-          ) -> list[CheckResult]:
+def evaluate(doc: Document, output: str, data: bytes, stamp_text: str) -> list[CheckResult]:
     """One result: the artifact's text is the model's, or the first place where it is not.
-    `labels` prints the review stamp; the stamp's text itself may be given instead."""
+    `stamp_text` is the review stamp as the renderer printed it."""
     import pikepdf
-    from pipeline.gates.run import _is_parse_error
+    from pypdf.errors import PyPdfError
     result = partial(CheckResult, CHECK, doc.id, doc.locale, output, "error")
-    pdf, rtl = output in PDF_OUTPUTS, direction(doc.locale) == "rtl"
-    wanted = units(doc, output, labels if isinstance(labels, str) else
-                   stamp(doc, labels or Labels()))
+    pdf, rtl = is_pdf(output), direction(doc.locale) == "rtl"
+    wanted = units(doc, output, stamp_text)
     try:
         blocks, broken, alts = readback(output, data), [], []
         if pdf:
             with pikepdf.open(io.BytesIO(data)) as opened:
                 broken, alts = missing_glyphs(opened), pdf_alts(opened)
-    except Exception as exc:  # a damaged file is a finding, not a crash
-        if not isinstance(exc, ArtifactUnreadable) and not _is_parse_error(exc):
-            raise
+    except (ArtifactUnreadable, pikepdf.PdfError, PyPdfError) as exc:  # a finding, not a crash
         return [result(False, f"the {output} cannot be read: {exc}", None, "rebuild it")]
     metrics = {"units": len(wanted), "mode": "letters, words per block (RTL PDF)" if pdf and rtl
                else "exact, in order"}
@@ -342,3 +336,7 @@ def check(doc: Document, output: str, data: bytes, labels: Labels | str | None =
     return [result(False, f"the {unit.kind} “{shown}” {problem} the {output}", str(unit.loc)
                    if unit.loc else None, "check the template and the fonts: every block of "
                    "the source must be rendered once, in source order", metrics)]
+
+
+def check(subject) -> list[CheckResult]:
+    return evaluate(subject.doc, subject.output, subject.data, subject.stamp)

@@ -35,7 +35,7 @@ def _explained(term: str, following: list[str]) -> bool:
     return any(pattern.match(sentence) or DEFINING.search(sentence) for sentence in following)
 
 
-def check(doc: Document, terms: tuple[str, ...], output: str = "handout") -> list[CheckResult]:
+def evaluate(doc: Document, terms: tuple[str, ...], output: str) -> list[CheckResult]:
     flat = [(loc, sentence) for loc, text in _units(doc.handout) for sentence in sentences([text])]
     results = []
     for term in terms:
@@ -51,3 +51,12 @@ def check(doc: Document, terms: tuple[str, ...], output: str = "handout") -> lis
             None if ok else f"say what {term} means in the same or the next sentence, "
             f"e.g. “{term} means …”"))
     return results
+
+
+def applies(subject) -> bool:
+    """The configured terms are words of the source language: checked there only."""
+    return subject.doc.locale == subject.config.source_locale
+
+
+def check(subject) -> list[CheckResult]:
+    return evaluate(subject.doc, subject.config.jargon, subject.output)

@@ -574,7 +574,7 @@ def audit(pdf_bytes: bytes) -> list[Problem]:
     return [unique[k] for k in sorted(unique, key=lambda k: (k[1] or 0, k[0], k[2]))]
 
 
-def check(data: bytes, *, document: str, locale: str, output: str) -> list[CheckResult]:
+def evaluate(data: bytes, *, document: str, locale: str, output: str) -> list[CheckResult]:
     """The `pdf-ua` gate: one failed error result per problem, or one passed result."""
     metrics = {"conditions_checked": len(CONDITIONS) + 3}
     problems = audit(data)
@@ -586,3 +586,8 @@ def check(data: bytes, *, document: str, locale: str, output: str) -> list[Check
                         hint=_HINTS.get(p.condition),
                         metrics={**metrics, "condition": p.condition, "page": p.page})
             for p in problems]
+
+
+def check(subject) -> list[CheckResult]:
+    return evaluate(subject.data, document=subject.doc.id, locale=subject.doc.locale,
+                    output=subject.output)

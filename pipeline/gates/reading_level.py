@@ -10,6 +10,7 @@ are reported "not measured" with plain statistics, never with an invented grade.
 from __future__ import annotations
 
 from pipeline import model as m
+from pipeline.outputs import is_handout
 from pipeline.settings.config import ReadingTargets
 from pipeline.read.markdown import plain
 from pipeline.gates.readability import Origin, Reading, measure
@@ -93,7 +94,7 @@ def origins(doc: Document, units: list[str]) -> list[Origin]:
 
 def _target(output: str, reading: Reading, targets: ReadingTargets) -> tuple[float, str, str]:
     """(limit, comparison, severity) for this output and scale."""
-    handout = output.startswith("handout")
+    handout = is_handout(output)
     if reading.scale == "grade":
         return ((targets.handout_max_grade, "at most", "error") if handout
                 else (targets.article_warn_grade, "at most", "warning"))
@@ -113,12 +114,12 @@ def metrics_of(reading: Reading) -> dict:
                         for s in reading.hardest]}
 
 
-def check(doc: Document, output: str, units: list[str], stamp: str, targets: ReadingTargets
+def evaluate(doc: Document, output: str, units: list[str], stamp: str, targets: ReadingTargets
           ) -> list[CheckResult]:
     """The reading-level result for the reader's text, and an info result for the boilerplate."""
     body, boilerplate = split_boilerplate(doc, units, stamp)
     reading = measure(body, doc.locale, origins=origins(doc, body))
-    where = str(doc.handout_loc if output.startswith("handout") else doc.meta.title.loc)
+    where = str(doc.handout_loc if is_handout(output) else doc.meta.title.loc)
     results = []
     if not reading.measured:
         results.append(CheckResult(
@@ -154,3 +155,14 @@ def check(doc: Document, output: str, units: list[str], stamp: str, targets: Rea
             f"{approved.formula} {approved.value}" if approved.measured else "not measured"),
         str(doc.disclaimer.loc), None, metrics_of(approved)))
     return results
+
+
+def check(subject) -> list[CheckResult]:
+    """Measured on the text a reader gets: the PDF's structure blocks or the DOCX paragraphs."""
+    if subject.row.pdf:
+        from pipeline.readback.pdf_blocks import blocks
+        units = [block.text for block in blocks(subject.data)]
+    else:
+        from pipeline.readback.docx import docx_text
+        units = docx_text(subject.data).splitlines()
+    return evaluate(subject.doc, subject.output, units, subject.stamp, subject.config.reading)

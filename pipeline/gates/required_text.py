@@ -34,7 +34,7 @@ def snippet_texts(blocks) -> list[str]:
     return texts
 
 
-def check(doc: Document, output: str, data: bytes, stamp: str) -> list[CheckResult]:
+def evaluate(doc: Document, output: str, data: bytes, stamp: str) -> list[CheckResult]:
     """One result per required piece of text."""
     def result(passed: bool, message: str, location: str | None, hint: str | None = None):
         return CheckResult(CHECK, doc.id, doc.locale, output, "error", passed, message,
@@ -68,3 +68,7 @@ def check(doc: Document, output: str, data: bytes, stamp: str) -> list[CheckResu
 def words(text: str) -> Counter:
     """The words (runs of letters and digits) of a text, counted."""
     return Counter(re.findall(r"\w+", text))
+
+
+def check(subject) -> list[CheckResult]:
+    return evaluate(subject.doc, subject.output, subject.data, subject.stamp)

@@ -113,7 +113,7 @@ def runs(data: bytes) -> list[Run]:
     return out
 
 
-def check(data: bytes, *, document: str, locale: str, output: str, minimum: float
+def evaluate(data: bytes, *, document: str, locale: str, output: str, minimum: float
           ) -> list[CheckResult]:
     """Fail for every element whose text is smaller than `minimum` points (0.05 pt slack)."""
     found = runs(data)
@@ -133,3 +133,8 @@ def check(data: bytes, *, document: str, locale: str, output: str, minimum: floa
                         "raise that element's size in styles/theme.toml or the CSS template",
                         metrics)
             for (page, element), size in sorted(small.items())]
+
+
+def check(subject) -> list[CheckResult]:
+    return evaluate(subject.data, document=subject.doc.id, locale=subject.doc.locale,
+                    output=subject.output, minimum=subject.row.min_text_pt)

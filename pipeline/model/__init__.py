@@ -30,6 +30,18 @@ class Loc:
                 parts.append(str(self.column))
         return ":".join(parts)
 
+    @classmethod
+    def parse(cls, text: str) -> "Loc":
+        """`source/x.md:12:3` → Loc; a path without trailing numbers keeps them None."""
+        path, line, column = text, None, None
+        head, _, tail = path.rpartition(":")
+        if head and tail.isdigit():
+            path, line = head, int(tail)
+            head, _, tail = path.rpartition(":")
+            if head and tail.isdigit():
+                path, line, column = head, int(tail), line
+        return cls(path, line, column)
+
 
 # ----------------------------------------------------------------------------- inlines
 
@@ -239,58 +251,4 @@ class Document:
 
 # ----------------------------------------------------------------------------- results
 
-
-@dataclass(frozen=True, slots=True)
-class Artifact:
-    """One rendered output of one document in one locale, before it is published."""
-
-    document: str
-    locale: str
-    output: str
-    """`html`, `pdf`, `docx`, `handout`, `handout-large`."""
-    filename: str
-    """Path inside the build folder, e.g. `en/x.pdf`."""
-    data: bytes
-
-
-OUTPUT_SCOPES = {"article": ("html", "pdf", "docx"), "handouts": ("handout", "handout-large")}
-"""Names for the outputs that show the same part of a document: the article (title, summary,
-body) and the handouts (title, handout blocks). A translation problem of a body paragraph
-concerns the article outputs only."""
-
-
-def covers(scope: str | None, output: str) -> bool:
-    """Whether a result about `scope` (`*`, an output, or an `OUTPUT_SCOPES` name) concerns
-    `output`."""
-    return scope in (None, "*", output) or output in OUTPUT_SCOPES.get(scope or "", ())
-
-
-@dataclass(frozen=True, slots=True)
-class CheckResult:
-    """One finding of one gate about one artifact (or one document × locale)."""
-
-    check: str
-    """Gate id, e.g. `required-text`, `pdf-ua`."""
-    document: str
-    locale: str
-    output: str
-    """The output it is about, `*` (all of them), or `article` / `handouts`
-    (`OUTPUT_SCOPES`)."""
-    severity: str
-    """`error` (blocks publication), `warning` or `info`."""
-    passed: bool
-    message: str
-    location: str | None = None
-    """`file:line` a person can open, when there is one."""
-    hint: str | None = None
-    """How to fix it."""
-    metrics: dict = field(default_factory=dict, hash=False, compare=False)
-    """Figures behind the result (reading grade, page count, size …)."""
-
-    @property
-    def blocks(self) -> bool:
-        """True when this result withholds its artifact."""
-        return self.severity == "error" and not self.passed
-
-    def concerns(self, output: str) -> bool:
-        return covers(self.output, output)
+from pipeline.model.results import Artifact, CheckResult, Severity  # noqa: E402,F401

@@ -128,3 +128,16 @@ def blocks(data: bytes) -> tuple[TextBlock, ...]:
 
         walk(root.get("/K", pikepdf.Array()), 0)
     return tuple(out)
+
+
+@lru_cache(maxsize=4)
+def page_count(data: bytes) -> int:
+    """Pages of a PDF (cached on the bytes: the page-budget gate and the report both ask)."""
+    import pikepdf
+
+    from pipeline.readback.text import ArtifactUnreadable
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            return len(pdf.pages)
+    except pikepdf.PdfError as exc:
+        raise ArtifactUnreadable(f"the PDF cannot be read: {exc}") from exc

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from html.parser import HTMLParser
 
+from pipeline import outputs
+
 
 class ArtifactUnreadable(Exception):
     """The artifact could not be parsed (truncated, corrupted, not the format it claims)."""
@@ -69,12 +71,13 @@ def squash(text: str) -> str:
 
 
 def text_of(output: str, data: bytes) -> str:
-    """Dispatch on the output kind."""
-    if output in ("pdf", "handout", "handout-large"):
+    """The text of an artifact, read the way its output row says (`reader`)."""
+    reader = outputs.output(output).reader
+    if reader == "pdf":
         return pdf_text(data)
-    if output == "html":
+    if reader == "html":
         return html_text(data)
-    if output == "docx":
+    if reader == "docx":
         from pipeline.readback.docx import docx_text
         return docx_text(data)
-    raise ValueError(f"no reader for output {output}")
+    raise ValueError(f"no reader `{reader}` for output {output}")

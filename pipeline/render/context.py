@@ -7,7 +7,7 @@ theme is read once.
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -28,6 +28,8 @@ class RenderContext:
     config: Config
     theme: Theme
     page_size: str
+    pdf: object = field(default=None, compare=False, repr=False)
+    """The process's `PdfRenderer`, shared by the editions (set by `render.Renderers`)."""
 
     @cached_property
     def env(self) -> jinja2.Environment:

@@ -7,6 +7,7 @@ and review stamp. Sizes come from the theme's `[handout]` or `[handout_large]` t
 
 from __future__ import annotations
 
+from pipeline import outputs
 from pipeline.settings.locale import script
 from pipeline.model import Document
 from pipeline.settings.labels import Labels
@@ -14,13 +15,13 @@ from pipeline.render.context import RenderContext
 from pipeline.render.html import page_values
 from pipeline.render.qr import qr_svg
 
-EDITIONS = {"handout": "handout", "handout-large": "handout_large"}
 QR_SIZE_MM = {"handout": 30, "handout_large": 38}
+"""Per theme edition: the QR code grows with the print."""
 
 
 def render_handout(doc: Document, ctx: RenderContext, labels: Labels, output: str) -> str:
     """The handout page for `output` (`handout` or `handout-large`), ready for WeasyPrint."""
-    edition = EDITIONS[output]
+    edition = outputs.output(output).edition
     url = doc.meta.url.value
     return ctx.template("handout.html.j2").render(
         **page_values(doc, ctx, labels, embed_images=False),

@@ -23,14 +23,12 @@ def stamp(doc: Document, labels: Labels) -> str:
 
 def page_values(doc: Document, ctx: RenderContext, labels: Labels, *, embed_images: bool
                 ) -> dict:
-    """What every page template receives (and the labels and image URLs it resolves with)."""
-    env = ctx.env
-    if embed_images:
-        env.filters["asset_url"] = ctx.asset_data_url
-    else:
-        env.filters["asset_url"] = lambda src: project_path(ctx.config.root, src)
+    """What every page template receives (and the labels and image URLs it resolves with).
+    Nothing here changes the shared template environment: each page gets its own values."""
     year, month = doc.meta.reviewed
     return dict(
+        asset_url=ctx.asset_data_url if embed_images else
+        (lambda src: project_path(ctx.config.root, src)),
         _=labels,  # `_("Key points")` in a template: plain text, escaped like any other
         doc=doc,
         lang=bcp47(doc.locale),
@@ -44,6 +42,11 @@ def page_values(doc: Document, ctx: RenderContext, labels: Labels, *, embed_imag
         stamp=stamp(doc, labels),
         draft=doc.draft,
     )
+
+
+def render_page(doc: Document, ctx: RenderContext, labels: Labels, row=None) -> bytes:
+    """The published HTML page (the `html` row's renderer)."""
+    return render_article(doc, ctx, labels, for_print=False).encode("utf-8")
 
 
 def render_article(doc: Document, ctx: RenderContext, labels: Labels, *, for_print: bool) -> str:

@@ -19,13 +19,14 @@ import subprocess
 from collections import defaultdict
 from pathlib import Path
 
-from pipeline.model import covers
+from pipeline.outputs import KINDS, OUTPUTS, Part, is_pdf
+from pipeline.outputs import shows as covers
 
-OUTPUT_ORDER = ("html", "pdf", "docx", "handout", "handout-large")
-OUTPUT_LABELS = {"html": "HTML page", "pdf": "PDF article", "docx": "Word (DOCX)",
-                 "handout": "Handout", "handout-large": "Large-print handout",
-                 "article": "Article (HTML, PDF, Word)", "handouts": "Both handouts"}
-PDF_OUTPUTS = ("pdf", "handout", "handout-large")
+OUTPUT_ORDER = KINDS
+OUTPUT_LABELS = {**{row.kind.value: row.label for row in OUTPUTS},
+                 **{part.value: f"{part.value.capitalize()}: " + ", ".join(
+                     row.label for row in OUTPUTS if row.part is part) for part in Part}}
+"""What the report calls each output kind, and each part (the outputs it shows together)."""
 STATUS = {  # kind: (symbol, short label)
     "pass": ("✓", "Published"), "warn": ("⚠", "Published, with warnings"),
     "fail": ("✗", "Withheld"), "skipped": ("–", "Skipped"), "none": ("·", "Not built")}
@@ -291,7 +292,7 @@ def _files(artifacts: list[dict], thumbnails: dict[str, bytes], limit_kb: int,
             continue
         png = thumbnails.get(a["path"], b"")
         size_kb = (a.get("size") or 0) / 1024
-        pdf = a.get("output") in PDF_OUTPUTS
+        pdf = is_pdf(a.get("output"))
         out.append({
             "path": a["path"], "published": bool(a.get("published")),
             "label": OUTPUT_LABELS.get(a.get("output"), a.get("output")),

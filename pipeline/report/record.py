@@ -19,7 +19,6 @@ recorded state. No timestamps: the same inputs give the same report.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict
 
 
 def to_json(project: str, selection: dict, outcomes: list, checks: list,
@@ -37,7 +36,7 @@ def to_json(project: str, selection: dict, outcomes: list, checks: list,
         "selection": selection,
         "run": run or {},
         "artifacts": artifacts,
-        "checks": [asdict(check) for check in checks],
+        "checks": [check.record() for check in checks],
         "skipped": skipped or [],
         "removed": removed or [],
         "translation": translation or {},

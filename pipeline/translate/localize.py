@@ -17,13 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from pipeline.gates import glyphs
 from pipeline.settings.config import Config
 from pipeline.settings.theme import Theme
 from pipeline.translate import apply as tr
 from pipeline.translate.extract import UI_DOMAIN, SHARED_DOMAIN, ui_template
 from pipeline.settings.locale import PSEUDO
-from pipeline.model import CheckResult, Document, covers
+from pipeline.model import CheckResult, Document
+from pipeline.outputs import shows as covers
 from pipeline.settings.labels import Labels, labels_translated
 
 
@@ -77,8 +77,9 @@ def _locale_labels(config: Config, locale: str, documents: list[Document],
 
 def localize(config: Config, theme: Theme, documents: list[Document],
              locales: tuple[str, ...], allow_incomplete: bool = False) -> list[Localized]:
-    """Documents × locales, in a stable order (document, then locale); a character the
-    theme's fonts cannot draw holds back the outputs that show it (no `--allow-incomplete`)."""
+    """Documents × locales, in a stable order (document, then locale). (The build then runs
+    the glyph gate on each localized Document: a character the theme's fonts cannot draw holds
+    back the outputs that show it.)"""
     per_locale: dict[str, tuple[tr.LocaleCatalogs, Labels, list[CheckResult]]] = {}
     needed: list[str] | None = None
     for locale in locales:
@@ -100,8 +101,7 @@ def localize(config: Config, theme: Theme, documents: list[Document],
                 # Published as a marked draft: the gaps are reported, not blocking.
                 drafts = frozenset(r.output for r in results if r.blocks)
                 results = [replace(r, severity="warning") if r.blocks else r for r in results]
-            missing = glyphs.check(localized, theme)
-            out.append(Localized(doc, locale, localized, labels, results + missing, drafts))
+            out.append(Localized(doc, locale, localized, labels, results, drafts))
     return out
 
 

@@ -30,7 +30,7 @@ from pipeline.settings.config import Config
 from pipeline.errors import UsageError
 from pipeline.settings.locale import PSEUDO, babel_locale
 from pipeline.model import Document
-from pipeline.build.publish import current_umask
+from pipeline.files import current_umask
 from pipeline.settings.labels import labels_translated, ui_catalog
 from pipeline.translate import catalogs
 from pipeline.translate.extract import UI_DOMAIN, document_templates, ui_template

@@ -15,7 +15,7 @@ from pipeline.settings import config, theme
 from pipeline.read import reader
 from pipeline.readback import poppler as copy_text
 from pipeline.gates import fidelity
-from pipeline.gates.fidelity import check
+from pipeline.gates.fidelity import evaluate as check
 from pipeline.model import Field, Heading, Loc, Paragraph, Text
 from pipeline.render.pdf import rtl_text as pdf_rtl_text
 from pipeline.render.context import RenderContext
@@ -100,7 +100,7 @@ def test_the_gate_reads_with_poppler_too(project, renderer, monkeypatch):
     bad = only(check(doc, "pdf", render(renderer, doc), stamp(doc)))
     assert not bad.passed and bad.severity == "error"
     assert "copied out with poppler" in bad.message and "pypdf reads it right" in bad.message
-    assert bad.location == "source/sample.md:2"  # the title, "…غير الانسدادي" (lam-alef)
+    assert str(bad.location) == "source/sample.md:2"  # the title, "…غير الانسدادي" (lam-alef)
 
 
 def test_the_page_looks_exactly_as_before(project, renderer, monkeypatch, tmp_path):

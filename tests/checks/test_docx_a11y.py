@@ -13,7 +13,8 @@ from lxml import etree
 
 from pipeline.settings import config, theme
 from pipeline.read import reader
-from pipeline.gates.docx_a11y import CHECK, check
+from pipeline.gates.docx_a11y import CHECK
+from pipeline.gates.docx_a11y import evaluate as check
 from pipeline.render.context import RenderContext
 from pipeline.render.docx import render_docx
 from pipeline.settings.labels import Labels

@@ -11,7 +11,8 @@ import pikepdf
 import pytest
 from weasyprint import HTML
 
-from pipeline.gates.pdf_ua import CONDITIONS, Problem, audit, check
+from pipeline.gates.pdf_ua import CONDITIONS, Problem, audit
+from pipeline.gates.pdf_ua import evaluate as check
 from pipeline.render.pdf.tagging import repair
 
 STYLE = """@page { size: A6; margin: 1.5cm; @bottom-center { content: "Page " counter(page)

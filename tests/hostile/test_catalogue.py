@@ -829,7 +829,7 @@ def test_injected_image_never_reaches_a_draft_either(es, capsys):
 def test_po_file_for_a_document_that_does_not_exist(es):
     (es.root / "locales/es/LC_MESSAGES/gone.po").write_bytes((es.root / PO).read_bytes())
     warnings = orphan_catalogs(config.load(es.root))
-    assert [(w.severity, w.location, w.blocks) for w in warnings] == [
+    assert [(w.severity, str(w.location), w.blocks) for w in warnings] == [
         ("warning", "locales/es/LC_MESSAGES/gone.po", False)]
     assert "`gone` that is not in source/" in warnings[0].message
 
@@ -1257,14 +1257,14 @@ def hostile_renders(tmp_path_factory):
     Labels object hands out Markup) and with the source labels, to every output."""
     import dataclasses
     import shutil
-    from types import SimpleNamespace
 
     from markupsafe import Markup
 
     from conftest import CONTACT, DISCLAIMER, PYPROJECT, REPO, Project
     from pipeline.settings import theme as theme_mod
     from pipeline.settings.labels import Labels
-    from pipeline.build.workers import Renderers
+    from pipeline.outputs import output as output_row
+    from pipeline.render import Renderers
 
     root = tmp_path_factory.mktemp("hostile") / "proj"
     shutil.copytree(REPO / "styles", root / "styles")
@@ -1278,16 +1278,17 @@ def hostile_renders(tmp_path_factory):
     proj.write("source/images/square.png", png_bytes())
     cfg = config.load(root)
     doc = dataclasses.replace(reader.read_document(cfg, "sample"), draft=True)
-    renderers = Renderers(SimpleNamespace(config=cfg, theme=theme_mod.load(cfg)), "letter")
+    renderers = Renderers(cfg, theme_mod.load(cfg))
     hostile = Labels(lambda text: Markup(HOSTILE_LABELS.get(text, text)))
     out = {}
     for name, labels in (("clean", Labels()), ("hostile", hostile)):
         for output in ("html", "pdf", "docx", "handout", "handout-large"):
-            out[name, output] = renderers.render(doc, output, labels)
+            out[name, output] = renderers.render(doc, output_row(output), labels, "letter")
         from pipeline.render.handout import render_handout
         from pipeline.render.html import render_article
-        out[name, "pdf-html"] = render_article(doc, renderers.ctx, labels, for_print=True)
-        out[name, "handout-html"] = render_handout(doc, renderers.ctx, labels, "handout")
+        ctx = renderers.context("letter")
+        out[name, "pdf-html"] = render_article(doc, ctx, labels, for_print=True)
+        out[name, "handout-html"] = render_handout(doc, ctx, labels, "handout")
     return out
 
 
@@ -1313,7 +1314,7 @@ def test_labels_that_hold_markup_are_text_on_the_page(hostile_renders, page):
 
 @pytest.mark.parametrize("output", ["pdf", "handout", "handout-large"])
 def test_labels_that_hold_markup_add_no_link_to_the_pdf(hostile_renders, output):
-    from pipeline.gates.run import pages
+    from pipeline.readback.pdf_blocks import page_count as pages
     import io
 
     import pypdf

@@ -192,7 +192,7 @@ class _Elements(HTMLParser):
 
 def check_page(page: str, doc, labels: Labels) -> None:
     """The gates' required text is there, and the page holds nothing active."""
-    results = required_text.check(doc, "html", page.encode("utf-8"), stamp(doc, labels))
+    results = required_text.evaluate(doc, "html", page.encode("utf-8"), stamp(doc, labels))
     assert all(r.passed for r in results), [r.message for r in results if not r.passed]
     assert "<script" not in page.lower()
     parser = _Elements()
@@ -377,7 +377,7 @@ def test_generated_translations_publish_clean_pages_or_block_with_a_po_line(es_p
         for result in job.results:
             if not result.blocks:
                 continue
-            location = result.location or ""
+            location = str(result.location or "")
             if result.check == "translation":
                 assert PO_FILE.match(location), (result.message, location)
             else:  # glyphs: the character is named, with the source line of its unit

@@ -331,7 +331,7 @@ def test_text_read_back_in_order_passes_required_text(project):
              "This sheet is for learning only.", "Updated by Test Review Team — August 2025"]
     positions = [text.index(piece) for piece in order]
     assert positions == sorted(positions)
-    results = required_text.check(doc, "docx", data, stamp(doc, Labels()))
+    results = required_text.evaluate(doc, "docx", data, stamp(doc, Labels()))
     assert results and all(r.passed for r in results)
 
 

@@ -120,3 +120,8 @@ def _draft_header(writer: Writer, section) -> None:
         put(para._p.get_or_add_pPr(), "w:bidi", PPR)
     writer.inline.text(para._p, writer.labels("DRAFT — translation incomplete"),
                        Format(bold=True))
+
+
+def render(doc: Document, ctx: RenderContext, labels: Labels, row=None) -> bytes:
+    """The `docx` row's renderer: the DOCX with the site's reference document, if any."""
+    return render_docx(doc, ctx, labels)

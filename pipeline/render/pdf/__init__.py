@@ -67,3 +67,22 @@ class PdfRenderer:
         if collect.records:
             raise SourceError(Loc(source), "the PDF renderer reported: " + "; ".join(collect.records))
         return repair_text_layer(repair(data, lang=lang))
+
+
+def render_article(doc, ctx: RenderContext, labels, row=None) -> bytes:
+    """The article as a tagged PDF (the `pdf` row's renderer): its print page, through
+    WeasyPrint."""
+    from pipeline.render.html import render_article as article_page
+    from pipeline.settings.locale import bcp47
+
+    html = article_page(doc, ctx, labels, for_print=True)
+    return ctx.pdf.render(html, source=doc.path, lang=bcp47(doc.locale))
+
+
+def render_handout(doc, ctx: RenderContext, labels, row) -> bytes:
+    """A handout edition as a tagged PDF (the handout rows' renderer)."""
+    from pipeline.render.handout import render_handout as handout_page
+    from pipeline.settings.locale import bcp47
+
+    html = handout_page(doc, ctx, labels, row.kind)
+    return ctx.pdf.render(html, source=doc.path, lang=bcp47(doc.locale))

@@ -30,6 +30,8 @@ from dataclasses import dataclass, field
 
 import pikepdf
 
+from pipeline.readback.pdf_fonts import widths
+
 RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 _TEXT_OPS = ("Tj", "TJ")
 _LINE_OPS = ("BT", "Tm", "Td", "TD", "T*")
@@ -73,20 +75,6 @@ class _Glyph:
     x: float
     width: float
     size: float
-
-
-def widths(descendant) -> dict[int, float]:
-    """Glyph advances (thousandths of an em) from a CIDFont's /W array."""
-    out, items, index = {}, list(descendant.get("/W", [])), 0
-    while index < len(items):
-        first, second = int(items[index]), items[index + 1]
-        if isinstance(second, pikepdf.Array):
-            out.update((first + k, float(v)) for k, v in enumerate(second))
-            index += 2
-        else:
-            out.update((code, float(items[index + 2])) for code in range(first, int(second) + 1))
-            index += 3
-    return out
 
 
 def _plan(pdf, font, to_unicode) -> _FontPlan | None:
