@@ -110,20 +110,30 @@ def test_a_library_upgrade_rebuilds(project, tmp_path, monkeypatch):
     assert set(statuses(build(project.root, jobs=1)).values()) == {"reused"}
 
 
-def test_a_changed_font_file_rebuilds(project):
-    """A font package upgrade replaces the files the theme's families resolve to."""
+def test_a_changed_font_file_rebuilds(project, tmp_path, monkeypatch):
+    """A font package upgrade replaces the files the theme's families resolve to. Here a copy
+    of an Atkinson face sits in a font folder of the test's own (a fontconfig file that adds
+    it to the system's), and is then replaced: nothing on the machine is touched."""
     import os
+    import shutil as sh
 
     from pipeline.settings.fonts import font_dir
 
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    face = fonts / "copy.ttf"
+    sh.copyfile(sorted(font_dir().glob("*.ttf"))[0], face)
+    conf = tmp_path / "fonts.conf"
+    conf.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd"><fontconfig>'
+                    '<include ignore_missing="yes">/etc/fonts/fonts.conf</include>'
+                    f"<dir>{fonts}</dir><cachedir>{tmp_path / 'cache'}</cachedir>"
+                    "</fontconfig>", "utf-8")
+    monkeypatch.setenv("FONTCONFIG_FILE", str(conf))
     build(project.root, jobs=1)
-    face = sorted(font_dir().glob("*.ttf"))[0]
-    before = face.stat()
-    try:
-        os.utime(face, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000_000))
-        assert set(statuses(build(project.root, jobs=1)).values()) == {"built"}
-    finally:
-        os.utime(face, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert set(statuses(build(project.root, jobs=1)).values()) == {"reused"}
+    stat = face.stat()
+    os.utime(face, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert set(statuses(build(project.root, jobs=1)).values()) == {"built"}
 
 
 def test_a_partial_build_reports_the_whole_build_folder(es_project):

@@ -35,6 +35,21 @@ from pipeline.settings import config as config_mod
 
 
 @dataclass
+class Run:
+    """One build's settings and its growing result, handed from pass to pass."""
+
+    root: Path
+    config: config_mod.Config
+    selection: Selection
+    out_dir: Path
+    publish: bool
+    allow_incomplete: bool
+    jobs: int
+    progress: object
+    result: BuildResult
+
+
+@dataclass
 class Partition:
     """Jobs whose last outcome still holds, and the jobs to do (with their fingerprints)."""
 
@@ -62,16 +77,16 @@ def _build(root, selection, out_dir, page_size, publish, allow_incomplete, jobs,
     planned = plan(config, selection)
     everything = plan(config, Selection())
     out_dir = out_dir or root / "build"
-    result = BuildResult(out_dir=out_dir)
+    run = Run(root, config, selection, out_dir, publish, allow_incomplete, jobs, progress,
+              BuildResult(out_dir=out_dir))
+    result = run.result
     with build_lock(out_dir):
         state = recover(out_dir, everything, result) if publish else {}
         prints = Fingerprints(root, config.theme, config.source_locale, allow_incomplete,
                               config.reference_docx)
         split = partition(planned, state, prints, out_dir, result)
         if split.todo:
-            done = make(root, config, selection, split, publish, allow_incomplete, jobs,
-                        out_dir, result, progress, set(state))
-            split.fresh.update(done)
+            split.fresh.update(make(run, split, set(state)))
         result.outcomes = [split.fresh[job.filename] for job in planned
                            if job.filename in split.fresh]
         result.checks = distinct(check for outcome in result.outcomes
@@ -122,20 +137,20 @@ def partition(planned: list[Job], state: dict, prints: Fingerprints, out_dir: Pa
     return split
 
 
-def localize_jobs(root: Path, config, selection: Selection, todo: list[tuple[Job, str]],
-                  allow_incomplete: bool):
+def localize_jobs(run: Run, todo: list[tuple[Job, str]]):
     """The project and the localized documents the jobs to do need, with the glyph gate's
     results of each (a character no theme font has holds back the outputs that show it)."""
     from pipeline.gates import glyphs
     from pipeline.translate.localize import localize
 
     wanted = Selection(tuple(dict.fromkeys(job.document for job, _ in todo)),
-                       tuple(dict.fromkeys(job.locale for job, _ in todo)), selection.formats)
-    project = load_project(root, wanted, config)
+                       tuple(dict.fromkeys(job.locale for job, _ in todo)),
+                       run.selection.formats)
+    project = load_project(run.root, wanted, run.config)
     pairs = {job.pair for job, _ in todo}
     localized = {}
-    for item in localize(config, project.theme, project.documents, wanted.locales,
-                         allow_incomplete):
+    for item in localize(run.config, project.theme, project.documents, wanted.locales,
+                         run.allow_incomplete):
         if (item.source.id, item.locale) in pairs:
             missing = glyphs.check(item.doc, project.theme)
             localized[(item.source.id, item.locale)] = replace(
@@ -143,12 +158,12 @@ def localize_jobs(root: Path, config, selection: Selection, todo: list[tuple[Job
     return project, localized
 
 
-def hold_back(todo, localized, publish: bool, out_dir: Path, result: BuildResult,
-              split: Partition) -> list[tuple[Job, str]]:
+def hold_back(run: Run, localized: dict, split: Partition) -> list[tuple[Job, str]]:
     """Jobs whose translation or glyphs hold them back are not rendered (and an earlier copy
     is withdrawn); the others are returned, to be rendered."""
     renderable = []
-    for job, fingerprint in todo:
+    publish, out_dir = run.publish, run.out_dir
+    for job, fingerprint in split.todo:
         item = localized[job.pair]
         if not item.blocked_for(job.output):
             renderable.append((job, fingerprint))
@@ -160,7 +175,7 @@ def hold_back(todo, localized, publish: bool, out_dir: Path, result: BuildResult
         reason = "; ".join(dict.fromkeys(r.message for r in mine if r.blocks))
         skipped = {"document": job.document, "locale": job.locale, "output": job.output,
                    "path": job.filename, "reason": reason[:300]}
-        result.skipped.append(skipped)
+        run.result.skipped.append(skipped)
         outcome = Outcome(job.document, job.locale, job.output, job.filename, mine, False,
                           status=Status.HELD, page_size=job.page_size)
         split.fresh[job.filename] = outcome
@@ -182,12 +197,12 @@ def failure(job: Job, done: workers.Failed, path: str) -> CheckResult:
         "happens again")
 
 
-def make(root, config, selection, split: Partition, publish, allow_incomplete, jobs, out_dir,
-         result, progress, known) -> dict[str, Outcome]:
+def make(run: Run, split: Partition, known: set[str]) -> dict[str, Outcome]:
     """Localize, hold back, render and gate, then publish each document × locale's artifacts
     together: the outcomes of the jobs that were to do."""
-    project, localized = localize_jobs(root, config, selection, split.todo, allow_incomplete)
-    renderable = hold_back(split.todo, localized, publish, out_dir, result, split)
+    project, localized = localize_jobs(run, split.todo)
+    renderable = hold_back(run, localized, split)
+    publish, out_dir, progress = run.publish, run.out_dir, run.progress
     work = workers.Work(project, localized)
     per_output: dict[str, list[float]] = {}
     peak, count, group = 0, 0, []
@@ -230,7 +245,8 @@ def make(root, config, selection, split: Partition, publish, allow_incomplete, j
                 progress(outcome, count, len(renderable))
         group.clear()
 
-    running = workers.run(work, [job for job, _ in renderable], jobs, config.job_timeout_s)
+    running = workers.run(work, [job for job, _ in renderable], run.jobs,
+                          run.config.job_timeout_s)
     with contextlib.closing(running):
         for (job, fingerprint), done in zip(renderable, running):
             if group and group[-1][0].pair != job.pair:
@@ -240,7 +256,7 @@ def make(root, config, selection, split: Partition, publish, allow_incomplete, j
             group.append((job, fingerprint, done, passed))
             peak = max(peak, getattr(done, "peak_rss_kb", 0))
         publish_pending()
-    result.timings = {"seconds_per_output": per_output, "peak_rss_kb": peak}
+    run.result.timings = {"seconds_per_output": per_output, "peak_rss_kb": peak}
     return made
 
 
