@@ -155,3 +155,34 @@ def test_a_partial_build_reports_the_whole_build_folder(es_project):
     assert "5 outputs: 0 built, 5 unchanged" in page["run"]
     html = (root / "build/report.html").read_text("utf-8")
     assert "<title>Build report — Test Clinic catalog</title>" in html
+
+
+def test_replacing_a_reference_style_image_rebuilds(project):
+    """`![alt][pic]` with `[pic]: images/pic.png` (CommonMark reference images, in the body and
+    the handout) is fingerprinted like an inline one: replacing the picture rebuilds every
+    output that shows it, with the new picture, and nothing is reused with the old one."""
+    import base64
+
+    from conftest import png_bytes
+
+    project.write("source/images/pic.png", png_bytes(colour=(200, 30, 30)))
+    project.write("source/images/small.png", png_bytes(colour=(30, 200, 30)))
+    source = project.read("source/sample.md")
+    source = source.replace("> A quoted line.", "![A red square][pic]\n\n> A quoted line.")
+    source = source.replace("Short words. Short lines.\n",
+                            "Short words. Short lines.\n\n![A green square]\n")
+    project.write("source/sample.md", source + "\n[pic]: images/pic.png\n"
+                  "[a green square]: <images/small.png>\n")
+    first = statuses(build(project.root, jobs=1))
+    assert set(first.values()) == {"built"}
+    new_red, new_green = png_bytes(colour=(10, 10, 240)), png_bytes(colour=(240, 240, 10))
+    project.write("source/images/pic.png", new_red)
+    after_red = statuses(build(project.root, jobs=1))
+    assert after_red == {"en/sample.html": "built", "en/sample.pdf": "built",
+                         "en/sample.docx": "built", "en/sample-handout.pdf": "built",
+                         "en/sample-handout-large.pdf": "built"}
+    html = project.read("build/en/sample.html")
+    assert base64.b64encode(new_red).decode() in html
+    project.write("source/images/small.png", new_green)
+    assert set(statuses(build(project.root, jobs=1)).values()) == {"built"}
+    assert set(statuses(build(project.root, jobs=1)).values()) == {"reused"}
