@@ -199,7 +199,8 @@ def test_a_build_with_nothing_to_do_reads_no_source(project, monkeypatch):
 
     reads = []
     real = reader.read_document
-    monkeypatch.setattr(reader, "read_document", lambda *a, **k: reads.append(a[1]) or real(*a, **k))
+    monkeypatch.setattr(reader, "read_document",
+                        lambda *a, **k: reads.append(a[1]) or real(*a, **k))
     assert set(statuses(build(project.root, jobs=1)).values()) == {"reused"}
     assert reads == []
     from conftest import png_bytes
