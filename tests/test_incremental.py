@@ -165,3 +165,100 @@ def test_a_partial_build_reports_the_whole_build_folder(es_project):
     assert "5 outputs: 0 built, 5 unchanged" in page["run"]
     html = (root / "build/report.html").read_text("utf-8")
     assert "<title>Build report — Test Clinic catalog</title>" in html
+
+
+def test_replacing_a_reference_style_image_rebuilds(project):
+    """`![alt][pic]` with `[pic]: images/pic.png` (CommonMark reference images, in the body and
+    the handout) is fingerprinted like an inline one: replacing the picture rebuilds every
+    output that shows it, with the new picture, and nothing is reused with the old one."""
+    import base64
+
+    from conftest import png_bytes
+
+    project.write("source/images/pic.png", png_bytes(colour=(200, 30, 30)))
+    project.write("source/images/small.png", png_bytes(colour=(30, 200, 30)))
+    source = project.read("source/sample.md")
+    source = source.replace("> A quoted line.", "![A red square][pic]\n\n> A quoted line.")
+    source = source.replace("Short words. Short lines.\n",
+                            "Short words. Short lines.\n\n![A green square]\n")
+    project.write("source/sample.md", source + "\n[pic]: images/pic.png\n"
+                  "[a green square]: <images/small.png>\n")
+    first = statuses(build(project.root, jobs=1))
+    assert set(first.values()) == {"built"}
+    new_red, new_green = png_bytes(colour=(10, 10, 240)), png_bytes(colour=(240, 240, 10))
+    project.write("source/images/pic.png", new_red)
+    after_red = statuses(build(project.root, jobs=1))
+    assert after_red == {"en/sample.html": "built", "en/sample.pdf": "built",
+                         "en/sample.docx": "built", "en/sample-handout.pdf": "built",
+                         "en/sample-handout-large.pdf": "built"}
+    html = project.read("build/en/sample.html")
+    assert base64.b64encode(new_red).decode() in html
+    project.write("source/images/small.png", new_green)
+    assert set(statuses(build(project.root, jobs=1)).values()) == {"built"}
+    assert set(statuses(build(project.root, jobs=1)).values()) == {"reused"}
+
+
+def test_a_build_with_nothing_to_do_reads_no_source(project, monkeypatch):
+    """The state file records what each source's model referenced: while the source is the
+    same, a build hashes that list and does not read (parse, validate) the document again."""
+    from pipeline.read import reader
+
+    build(project.root, jobs=1)
+    state = json.loads((project.root / "build/.plainpress-state.json").read_text("utf-8"))
+    assert state["sources"]["sample"]["assets"] == ["source/images/square.png"]
+
+    reads = []
+    real = reader.read_document
+    monkeypatch.setattr(reader, "read_document",
+                        lambda *a, **k: reads.append(a[1]) or real(*a, **k))
+    assert set(statuses(build(project.root, jobs=1)).values()) == {"reused"}
+    assert reads == []
+    from conftest import png_bytes
+    project.write("source/images/square.png", png_bytes(colour=(200, 30, 30)))
+    assert set(statuses(build(project.root, jobs=1)).values()) == {"built"}
+    assert reads == ["sample"]  # read to render it; the recorded list found the change
+
+
+def test_an_edited_source_is_read_again_for_its_images(project):
+    """After an edit the model's new references are fingerprinted: a picture the source only
+    now shows is rebuilt when it is replaced."""
+    from conftest import png_bytes
+
+    build(project.root, jobs=1)
+    project.write("source/images/new.png", png_bytes(colour=(200, 30, 30)))
+    project.write("source/sample.md", project.read("source/sample.md").replace(
+        "> A quoted line.", "![A red square][new]\n\n> A quoted line.") +
+        "\n[new]: images/new.png\n")
+    assert set(statuses(build(project.root, jobs=1)).values()) == {"built"}
+    assert set(statuses(build(project.root, jobs=1)).values()) == {"reused"}
+    project.write("source/images/new.png", png_bytes(colour=(30, 30, 200)))
+    assert set(statuses(build(project.root, jobs=1)).values()) == {"built"}
+
+
+def test_an_image_link_pointed_elsewhere_rebuilds(project):
+    """`source/images/square.png` as a symbolic link: pointing it at another picture changes
+    what the model references, though the source is the same."""
+    from conftest import png_bytes
+
+    images = project.root / "source/images"
+    (images / "square.png").rename(images / "blue.png")
+    project.write("source/images/red.png", png_bytes(colour=(200, 30, 30)))
+    (images / "square.png").symlink_to("blue.png")
+    build(project.root, jobs=1)
+    (images / "square.png").unlink()
+    (images / "square.png").symlink_to("red.png")
+    assert set(statuses(build(project.root, jobs=1)).values()) == {"built"}
+    assert set(statuses(build(project.root, jobs=1)).values()) == {"reused"}
+
+
+def test_a_damaged_record_of_references_is_not_trusted(project):
+    """References recorded outside source/ (an edited state file) are ignored: the source is
+    read again, and the build is still right about what it can reuse."""
+    build(project.root, jobs=1)
+    path = project.root / "build/.plainpress-state.json"
+    state = json.loads(path.read_text("utf-8"))
+    state["sources"]["sample"]["assets"] = ["source/../pyproject.toml"]
+    path.write_text(json.dumps(state), "utf-8")
+    assert set(statuses(build(project.root, jobs=1)).values()) == {"reused"}
+    state = json.loads(path.read_text("utf-8"))
+    assert state["sources"]["sample"]["assets"] == ["source/images/square.png"]

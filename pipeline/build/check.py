@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import replace
 from pathlib import Path
 
-from pipeline.build.fingerprint import Fingerprints, load_state, still_published
+from pipeline.build.fingerprint import Fingerprints, load_sources, load_state, still_published
 from pipeline.build.jobs import Job, Selection, plan
 from pipeline.build.outcome import BuildResult, Outcome, Status
 from pipeline.build.project import load_project
@@ -27,7 +27,8 @@ def stale_artifacts(root: Path, config: config_mod.Config, out_dir: Path,
     recorded, or changed since) is not judged stale: the gates judge it."""
     state = load_state(out_dir)
     prints = [Fingerprints(root, config.theme, config.source_locale, incomplete,
-                           config.reference_docx) for incomplete in (False, True)]
+                           config.reference_docx, load_sources(out_dir))
+              for incomplete in (False, True)]
     stale = set()
     for job in jobs:
         record = state.get(job.filename)

@@ -1,12 +1,20 @@
 """What a job depends on, hashed; and the state file that remembers what was published.
 
 A job (document × locale × output) is rebuilt only when the hash of its inputs changes: its
-source file and the images it names, the shared snippets, the PO files of its locale (and the
-`ui` catalog its labels come from, for a source locale that is not English), the style files
-its output uses, the theme, `pyproject.toml`, its page-size edition (paged outputs only), the
+source file and every file its model references (`Document.assets` and every image of the body,
+the handout and the snippets), the shared snippets, the PO files of its locale (and the `ui`
+catalog its labels come from, for a source locale that is not English), the style files its
+output uses, the theme, `pyproject.toml`, its page-size edition (paged outputs only), the
 pipeline's own code, and what it depends on outside the project: the installed library versions
-and the font files the theme resolves to. Everything here reads bytes and names only (no parsing of sources), so a build
-with nothing to do stays fast.
+and the font files the theme resolves to.
+
+The referenced files come from the model, never from a guess at the Markdown (a regex missed
+reference-style images, `![alt][pic]`, and a replaced picture was "reused"). So that a build
+with nothing to do stays fast, the state file records, per document, the digests of its source
+file, of the shared snippets and of the symbolic links under `source/` (which decide where an
+image path leads), with the files its model referenced; while those digests match, that list
+is hashed and the source is not read. A changed source is read (and validated) here, once, to
+learn its new list.
 """
 
 from __future__ import annotations
@@ -16,16 +24,15 @@ import json
 import os
 import re
 from functools import lru_cache
-from pathlib import Path
-from urllib.parse import unquote
+from pathlib import Path, PurePosixPath
 
+from pipeline.model import Document, Figure, walk
 from pipeline.settings.labels import labels_translated, ui_catalog
 
 from pipeline import outputs
 
 STATE_FILE = ".plainpress-state.json"
-IMAGE_REF = re.compile(rb"!\[[^\]]*\]\(\s*(?:<([^>\n]+)>|([^)\s]+))")
-"""An image reference's destination: `<with spaces.png>` or `plain.png`."""
+_DOC_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 
 
 def _file_digest(path: Path) -> str:
@@ -83,19 +90,28 @@ class Fingerprints:
     """Computes job fingerprints for one build, reading each input file once."""
 
     def __init__(self, root: Path, theme: str, source_locale: str, allow_incomplete: bool,
-                 reference_docx: str | None = None):
+                 reference_docx: str | None = None, recorded: dict | None = None):
         self.root = root
         self.source_locale = source_locale
         self.cache: dict[Path, str] = {}
+        self.recorded = recorded or {}
+        """What the last build learned of each source's references (`load_sources`)."""
+        self.learned: dict[str, dict] = {}
+        self.sources: dict[str, str] = {}
+        self._links: str | None = None
+        self._reading: tuple | None = None
         common = hashlib.sha256()
         for part in (pipeline_digest(), library_digest(), font_digest(root, theme),
                      self.digest(root / "pyproject.toml"),
                      self.digest(root / theme), str(allow_incomplete),
                      self.digest(root / reference_docx) if reference_docx else "-"):
             common.update(part.encode())
-        shared = sorted((root / "source" / "_shared").glob("*.md"))
-        for path in shared:
-            common.update(path.name.encode() + self.digest(path).encode())
+        shared = hashlib.sha256()
+        for path in sorted((root / "source" / "_shared").glob("*.md")):
+            shared.update(path.name.encode() + self.digest(path).encode())
+        self.shared = shared.hexdigest()
+        """The shared snippets (each document's model holds them)."""
+        common.update(self.shared.encode())
         self.common = common.hexdigest()
 
     def digest(self, path: Path) -> str:
@@ -104,20 +120,66 @@ class Fingerprints:
         return self.cache[path]
 
     def source(self, doc_id: str) -> str:
-        """The source file and every image it names."""
-        path = self.root / "source" / f"{doc_id}.md"
-        digest = hashlib.sha256(self.digest(path).encode())
+        """The source file and every file its model references."""
+        if doc_id not in self.sources:
+            own = self.digest(self.root / "source" / f"{doc_id}.md")
+            digest = hashlib.sha256(own.encode())
+            assets = self.assets(doc_id, own)
+            if assets is None:  # it does not read: never reused (the build reports why)
+                digest.update(b"\0unreadable")
+            for asset in assets or ():
+                digest.update(asset.encode() + b"\0" + self.digest(self.root / asset).encode())
+            self.sources[doc_id] = digest.hexdigest()
+        return self.sources[doc_id]
+
+    def assets(self, doc_id: str, own: str) -> list[str] | None:
+        """What the model of the source whose digest is `own` references: as recorded by an
+        earlier build while the source, the snippets and the links under `source/` are unchanged,
+        else read."""
+        key = {"sha256": own, "shared": self.shared, "links": self.links()}
+        entry = self.recorded.get(doc_id)
+        if isinstance(entry, dict) and all(entry.get(k) == v for k, v in key.items()) and \
+                _asset_list(entry.get("assets")):
+            assets = entry["assets"]
+        else:
+            assets = self.read(doc_id)
+        if assets is not None:
+            self.learned[doc_id] = {**key, "assets": assets}
+        return assets
+
+    def links(self) -> str:
+        """The symbolic links under `source/` and where they point."""
+        if self._links is None:
+            found = "\n".join(_symlinks(self.root / "source", "source"))
+            self._links = hashlib.sha256(found.encode("utf-8", "surrogateescape")).hexdigest()
+        return self._links
+
+    def read(self, doc_id: str) -> list[str] | None:
+        """Read the document as the build does, for its references (None if it has errors:
+        the build reads it again and reports them)."""
+        from pipeline.errors import PlainpressError, Problems
+        from pipeline.read import reader
+        from pipeline.settings import config as config_mod
+
         try:
-            refs = sorted({a or b for a, b in IMAGE_REF.findall(path.read_bytes())})
-        except OSError:
-            refs = []
-        for ref in refs:
-            try:
-                image = (path.parent / unquote(ref.decode("utf-8", "replace"))).resolve()
-            except (OSError, RuntimeError, ValueError):
-                continue  # a link loop or a NUL byte: the reader reports it, with its line
-            digest.update(ref + self.digest(image).encode())
-        return digest.hexdigest()
+            if self._reading is None:
+                config = config_mod.load(self.root)
+                self._reading = config, reader.read_snippets(config, Problems())
+            config, snippets = self._reading
+            doc = reader.read_document(config, doc_id, snippets, Problems()) if snippets \
+                else None
+        except PlainpressError:
+            return None
+        return None if doc is None else list(references(doc))
+
+    def recorded_sources(self) -> dict:
+        """The references to record in the state file: what this build learned, and, for the
+        documents it did not look at, what the last build had recorded."""
+        kept = {doc_id: entry for doc_id, entry in self.recorded.items()
+                if doc_id not in self.learned and isinstance(doc_id, str)
+                and _DOC_ID.fullmatch(doc_id)
+                and (self.root / "source" / f"{doc_id}.md").is_file()}
+        return dict(sorted({**kept, **self.learned}.items()))
 
     def job(self, doc_id: str, locale: str, output: str, page_size: str | None) -> str:
         digest = hashlib.sha256()
@@ -137,6 +199,40 @@ class Fingerprints:
         return digest.hexdigest()
 
 
+def references(doc: Document) -> tuple[str, ...]:
+    """Project-relative paths of every file the model references: its assets and every image
+    of the body, the handout and the snippets."""
+    return tuple(dict.fromkeys(doc.assets + tuple(
+        block.src for block in walk.blocks(doc) if isinstance(block, Figure))))
+
+
+def _asset_list(value) -> bool:
+    """A recorded list has the model's shape: paths inside `source/`, so that a damaged or
+    edited state file cannot make a build hash files elsewhere."""
+    return isinstance(value, list) and all(
+        isinstance(item, str) and PurePosixPath(item).parts[:1] == ("source",)
+        and ".." not in PurePosixPath(item).parts and "\\" not in item for item in value)
+
+
+def _symlinks(folder: Path, shown: str) -> list[str]:
+    """`path\0target` of every symbolic link under `folder` (links are not followed)."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return []
+    found = []
+    for entry in entries:
+        name = f"{shown}/{entry.name}"
+        if entry.is_symlink():
+            try:
+                found.append(f"{name}\0{os.readlink(entry.path)}")
+            except OSError:
+                found.append(f"{name}\0?")
+        elif entry.is_dir():
+            found += _symlinks(Path(entry.path), name)
+    return found
+
+
 def load_state(out_dir: Path) -> dict:
     """The jobs recorded by the last build in `out_dir` (empty when unreadable)."""
     try:
@@ -146,9 +242,19 @@ def load_state(out_dir: Path) -> dict:
         return {}
 
 
-def dump_state(jobs: dict) -> bytes:
-    return (json.dumps({"version": 1, "jobs": jobs}, ensure_ascii=False,
-                       indent=1) + "\n").encode()
+def load_sources(out_dir: Path) -> dict:
+    """What the last build recorded of each source's references (empty when unreadable)."""
+    try:
+        data = json.loads((out_dir / STATE_FILE).read_text("utf-8"))
+        sources = data.get("sources", {}) if data.get("version") == 1 else {}
+        return sources if isinstance(sources, dict) else {}
+    except (OSError, ValueError, AttributeError):
+        return {}
+
+
+def dump_state(jobs: dict, sources: dict | None = None) -> bytes:
+    state = {"version": 1, "jobs": jobs, **({"sources": sources} if sources else {})}
+    return (json.dumps(state, ensure_ascii=False, indent=1) + "\n").encode()
 
 
 def still_published(out_dir: Path, record: dict) -> bool:

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pipeline.build import workers
-from pipeline.build.fingerprint import (STATE_FILE, Fingerprints, dump_state, load_state,
-                                        still_published)
+from pipeline.build.fingerprint import (STATE_FILE, Fingerprints, dump_state, load_sources,
+                                        load_state, still_published)
 from pipeline.build.jobs import Job, Selection, plan, publishable
 from pipeline.build.outcome import BuildResult, Outcome, Status, distinct
 from pipeline.build.project import load_project
@@ -83,7 +83,7 @@ def _build(root, selection, out_dir, page_size, publish, allow_incomplete, jobs,
     with build_lock(out_dir):
         state = recover(out_dir, everything, result) if publish else {}
         prints = Fingerprints(root, config.theme, config.source_locale, allow_incomplete,
-                              config.reference_docx)
+                              config.reference_docx, load_sources(out_dir))
         split = partition(planned, state, prints, out_dir, result)
         if split.todo:
             split.fresh.update(make(run, split, set(state)))
@@ -97,7 +97,8 @@ def _build(root, selection, out_dir, page_size, publish, allow_incomplete, jobs,
         if publish:
             kept = {} if selection.everything else {
                 name: record for name, record in state.items() if name not in split.state}
-            write_if_changed(out_dir / STATE_FILE, dump_state({**kept, **split.state}))
+            write_if_changed(out_dir / STATE_FILE, dump_state({**kept, **split.state},
+                                                              prints.recorded_sources()))
             clear_journal(out_dir)  # the state file now knows every name the journal held
             write_report(root, config, selection, out_dir, result, kept, everything)
     return result

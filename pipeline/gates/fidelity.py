@@ -41,8 +41,7 @@ from itertools import accumulate
 
 from pipeline.settings.locale import direction
 from pipeline.read.markdown import plain
-from pipeline.model import (BlockQuote, BulletList, CheckResult, Document, Figure, Heading, KeyPoints,
-                     Loc, OrderedList, Paragraph, Table)
+from pipeline.model import CheckResult, Document, Figure, Heading, Loc, Paragraph, Table, walk
 from pipeline.outputs import is_handout, is_pdf
 from pipeline.readback import poppler as copy_text
 from pipeline.readback.text import ArtifactUnreadable, squash, text_of
@@ -51,7 +50,7 @@ CHECK = "text-fidelity"
 RTL_CHARS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 BIDI_MARKS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 GARBLED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
-LISTS = (BulletList, OrderedList)
+LISTS = walk.LISTS
 WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670])*")
 
 
@@ -74,35 +73,39 @@ def units(doc: Document, output: str, stamp_text: str) -> list[Unit]:
     return [u for u in out if _norm(u.text)]
 
 
-def _blocks(blocks, pdf: bool, skip_lists: bool = False) -> list[Unit]:
-    """Units of `blocks`; in a PDF an alt text is not page text and goes after its block."""
+def _blocks(blocks, pdf: bool) -> list[Unit]:
+    """Units of `blocks`; in a PDF an alt text is not page text and goes after its block. A
+    list item is one unit without its nested lists, as a PDF's LBody reads; they follow it."""
     out: list[Unit] = []
-    for block in blocks:
-        if isinstance(block, (Heading, Paragraph)):
-            out.append(Unit(plain(block.inlines), block.loc, type(block).__name__.lower()))
-        elif isinstance(block, LISTS) and not skip_lists:
+    for block in walk.blocks(blocks, into=_not_list):
+        if isinstance(block, LISTS):
             for item in block.items:
-                # An item without its nested lists, as a PDF's LBody reads; they follow.
-                inner = _blocks(item.blocks, pdf, skip_lists=True)
+                own = list(walk.blocks(item.blocks, into=_not_list))
+                inner = [unit for node in own for unit in _units_of(node)]
                 text = " ".join(u.text for u in inner if not (pdf and u.kind == "alt text"))
                 out.append(Unit(text, item.loc, "list item"))
                 out += [u for u in inner if pdf and u.kind == "alt text"]
-                out += _blocks(_lists(item.blocks), pdf)
-        elif isinstance(block, Table):
-            out += [Unit(plain(cell.inlines), cell.loc, "table cell")
-                    for cell in block.header + tuple(c for row in block.rows for c in row)]
-        elif isinstance(block, Figure):
-            out += [Unit(block.alt, block.loc, "alt text"),
-                    Unit(block.caption, block.loc, "figure caption")]
-        elif isinstance(block, (BlockQuote, KeyPoints)):
-            out += _blocks(block.blocks, pdf, skip_lists)
+                out += _blocks([node for node in own if isinstance(node, LISTS)], pdf)
+        else:
+            out += _units_of(block)
     return out
 
 
-def _lists(blocks) -> list:  # lists nested anywhere inside a list item
-    return [found for block in blocks for found in (
-        [block] if isinstance(block, LISTS) else
-        _lists(block.blocks) if isinstance(block, (BlockQuote, KeyPoints)) else [])]
+def _not_list(node) -> bool:  # lists are entered item by item (`_blocks`)
+    return not isinstance(node, LISTS)
+
+
+def _units_of(block) -> list[Unit]:
+    """The units a block shows itself (none for a container: its blocks are walked)."""
+    if isinstance(block, (Heading, Paragraph)):
+        return [Unit(plain(block.inlines), block.loc, type(block).__name__.lower())]
+    if isinstance(block, Table):
+        return [Unit(plain(cell.inlines), cell.loc, "table cell")
+                for cell in block.header + tuple(c for row in block.rows for c in row)]
+    if isinstance(block, Figure):
+        return [Unit(block.alt, block.loc, "alt text"),
+                Unit(block.caption, block.loc, "figure caption")]
+    return []
 
 
 def _norm(text: str) -> str:  # squashed, bidi control marks dropped

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from pipeline.read.markdown import plain
-from pipeline.model import BulletList, CheckResult, Document, Heading, KeyPoints, OrderedList, Paragraph
+from pipeline.model import BlockQuote, CheckResult, Document, Heading, Paragraph, walk
 from pipeline.gates.readability import sentences
 
 CHECK = "jargon"
@@ -20,14 +20,11 @@ DEFINING = re.compile(r"\b(means?|is called|are called|called|is an?|are|refers 
 
 
 def _units(blocks):
-    for block in blocks:
+    """(where, text) of each heading and paragraph, in lists and key points too (not in a
+    block quote)."""
+    for block in walk.blocks(blocks, into=lambda node: not isinstance(node, BlockQuote)):
         if isinstance(block, (Paragraph, Heading)):
             yield block.loc, plain(block.inlines)
-        elif isinstance(block, (BulletList, OrderedList)):
-            for item in block.items:
-                yield from _units(item.blocks)
-        elif isinstance(block, KeyPoints):
-            yield from _units(block.blocks)
 
 
 def _explained(term: str, following: list[str]) -> bool:

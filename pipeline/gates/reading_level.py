@@ -14,7 +14,7 @@ from pipeline.outputs import is_handout
 from pipeline.settings.config import ReadingTargets
 from pipeline.read.markdown import plain
 from pipeline.gates.readability import Origin, Reading, measure
-from pipeline.model import CheckResult, Document
+from pipeline.model import CheckResult, Document, walk
 from pipeline.readback.text import squash
 from pipeline.gates.required_text import snippet_texts
 
@@ -50,29 +50,21 @@ def model_texts(doc: Document) -> dict[str, Origin]:
     add("title", doc.meta.title.value, doc.meta.title.loc)
     add("summary", doc.meta.summary.value, doc.meta.summary.loc)
 
-    def walk(blocks) -> None:
-        for block in blocks:
-            if isinstance(block, m.Heading):
-                add("heading", plain(block.inlines), block.loc, block.source)
-            elif isinstance(block, m.Paragraph):
-                add("paragraph", plain(block.inlines), block.loc, block.source)
-            elif isinstance(block, (m.BulletList, m.OrderedList)):
-                walk(block.items)
-            elif isinstance(block, (m.ListItem, m.BlockQuote, m.KeyPoints)):
-                walk(block.blocks)
-            elif isinstance(block, m.Table):
-                for cell in block.header:
-                    add("table header", plain(cell.inlines), cell.loc, cell.source)
-                for row in block.rows:
-                    for cell in row:
-                        add("table cell", plain(cell.inlines), cell.loc, cell.source)
-            elif isinstance(block, m.Figure):
-                add("image alt text", block.alt, block.loc)
-                if block.caption:
-                    add("image caption", block.caption, block.loc)
-
-    walk(doc.body)
-    walk(doc.handout)
+    for block in walk.blocks(doc.body + doc.handout):
+        if isinstance(block, m.Heading):
+            add("heading", plain(block.inlines), block.loc, block.source)
+        elif isinstance(block, m.Paragraph):
+            add("paragraph", plain(block.inlines), block.loc, block.source)
+        elif isinstance(block, m.Table):
+            for cell in block.header:
+                add("table header", plain(cell.inlines), cell.loc, cell.source)
+            for row in block.rows:
+                for cell in row:
+                    add("table cell", plain(cell.inlines), cell.loc, cell.source)
+        elif isinstance(block, m.Figure):
+            add("image alt text", block.alt, block.loc)
+            if block.caption:
+                add("image caption", block.caption, block.loc)
     return found
 
 

@@ -16,22 +16,21 @@ from collections import Counter
 
 from pipeline.settings.locale import direction
 from pipeline.read.markdown import plain
-from pipeline.model import BulletList, CheckResult, Document, OrderedList, Paragraph
+from pipeline.model import CheckResult, Document, ListItem, Paragraph, walk
 from pipeline.readback.text import ArtifactUnreadable, squash, text_of
 
 CHECK = "required-text"
 
 
 def snippet_texts(blocks) -> list[str]:
-    """The plain text of each paragraph or list item of a snippet."""
-    texts: list[str] = []
-    for block in blocks:
-        if isinstance(block, Paragraph):
-            texts.append(plain(block.inlines))
-        elif isinstance(block, (BulletList, OrderedList)):
-            for item in block.items:
-                texts.extend(snippet_texts(item.blocks))
-    return texts
+    """The plain text of each paragraph of a snippet, at its top or in its lists (at any
+    depth)."""
+    return [plain(block.inlines) for block in walk.blocks(blocks, into=_list_or_item)
+            if isinstance(block, Paragraph)]
+
+
+def _list_or_item(node) -> bool:
+    return isinstance(node, (*walk.LISTS, ListItem))
 
 
 def evaluate(doc: Document, output: str, data: bytes, stamp: str) -> list[CheckResult]:

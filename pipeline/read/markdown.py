@@ -32,6 +32,7 @@ from mdit_py_plugins.container import container_plugin
 
 from pipeline.errors import Problems, SourceError
 from pipeline import model as m
+from pipeline.model import walk
 
 CONTAINERS = ("handout", "key-points")
 LINK_SCHEMES = ("https://", "http://", "mailto:", "tel:")
@@ -407,15 +408,8 @@ def _web_address(url: str) -> bool:
 
 def plain(inlines: tuple[m.Inline, ...]) -> str:
     """The text of inlines as a reader hears it (no markup)."""
-    parts = []
-    for node in inlines:
-        if isinstance(node, (m.Text, m.Code)):
-            parts.append(node.text)
-        elif isinstance(node, m.LineBreak):
-            parts.append(" ")
-        else:
-            parts.append(plain(node.children))
-    return "".join(parts)
+    return "".join(node.text if isinstance(node, (m.Text, m.Code)) else
+                   " " if isinstance(node, m.LineBreak) else "" for node in walk.inlines(inlines))
 
 
 def slug(text: str) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from pipeline.errors import SourceError
 from pipeline.read.markdown import plain
 from pipeline import model as m
+from pipeline.model import walk
 
 MARK = re.compile(r"\[\[(.+?)\]\]", re.S)
 """A placeholder in a template: `[[text the author replaces]]`."""
@@ -69,21 +70,14 @@ def _texts(meta: m.Meta | None, blocks) -> list[tuple[m.Loc, str]]:
     if meta is not None:
         out += [(f.loc, f.value) for f in (meta.title, meta.summary, meta.reviewed_by, meta.url)]
 
-    def walk(items) -> None:
-        for block in items:
-            if isinstance(block, (m.Heading, m.Paragraph)):
-                out.append((block.loc, plain(block.inlines)))
-            elif isinstance(block, (m.BulletList, m.OrderedList)):
-                walk(block.items)
-            elif isinstance(block, (m.ListItem, m.BlockQuote, m.KeyPoints)):
-                walk(block.blocks)
-            elif isinstance(block, m.Table):
-                out.extend((cell.loc, plain(cell.inlines))
-                           for row in (block.header, *block.rows) for cell in row)
-            elif isinstance(block, m.Figure):
-                out.extend([(block.loc, block.alt), (block.loc, block.caption)])
-
-    walk(blocks)
+    for block in walk.blocks(blocks):
+        if isinstance(block, (m.Heading, m.Paragraph)):
+            out.append((block.loc, plain(block.inlines)))
+        elif isinstance(block, m.Table):
+            out.extend((cell.loc, plain(cell.inlines))
+                       for row in (block.header, *block.rows) for cell in row)
+        elif isinstance(block, m.Figure):
+            out.extend([(block.loc, block.alt), (block.loc, block.caption)])
     return out
 
 

@@ -37,8 +37,8 @@ from pipeline.settings.config import Config
 from pipeline.read import placeholders
 from pipeline.errors import MAX_REPORTED, Problems, SourceError
 from pipeline.read.markdown import BIDI_CONTROLS, FORBIDDEN_CHARS, Context, describe_char, read_blocks
-from pipeline.model import Document, Figure, Heading, KeyPoints, Loc, Snippet, BlockQuote, ListItem
-from pipeline.model import BulletList, OrderedList
+from pipeline.model import Document, Figure, Heading, Loc, Snippet
+from pipeline.model import walk
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 SHARED = ("disclaimer", "contact")
@@ -206,7 +206,7 @@ def _check_headings(blocks, first_level: int, problems: Problems) -> None:
     """Headings start at `first_level` and never skip a level (screen readers navigate by them).
     After a bad heading the next ones are judged from it, so one mistake is one error."""
     previous = first_level - 1
-    for block in _walk(blocks):
+    for block in walk.blocks(blocks):
         if not isinstance(block, Heading):
             continue
         if block.level < first_level:
@@ -220,19 +220,6 @@ def _check_headings(blocks, first_level: int, problems: Problems) -> None:
                                      f"to {block.level}",
                                      hint=f"use {'#' * (previous + 1)} here; do not skip levels"))
         previous = block.level
-
-
-def _walk(blocks):
-    for block in blocks:
-        yield block
-        if isinstance(block, (KeyPoints, BlockQuote, ListItem)):
-            yield from _walk(block.blocks)
-        elif isinstance(block, (BulletList, OrderedList)):
-            yield from _walk(block.items)
-
-
-def _figures(blocks) -> tuple[str, ...]:
-    return tuple(block.src for block in _walk(blocks) if isinstance(block, Figure))
 
 
 def _inside_source(config: Config, path: Path, shown: str) -> None:
@@ -264,7 +251,7 @@ def _read_snippet(config: Config, name: str, problems: Problems) -> Snippet | No
     if not body and not handouts:
         problems.add(SourceError(Loc(shown, 1), f"the shared {name} block is empty",
                                  hint=f"write the approved {name} text in it"))
-    if any(isinstance(block, (Heading, Figure)) for block in _walk(body)):
+    if any(isinstance(block, (Heading, Figure)) for block in walk.blocks(body)):
         problems.add(SourceError(Loc(shown, 1), f"the shared {name} block may hold text and "
                                  "lists only", hint="remove its headings and images"))
     return Snippet(name, body, Loc(shown, 1))
@@ -340,7 +327,8 @@ def _read_document(config: Config, doc_id: str, snippets: dict[str, Snippet] | N
     return Document(
         id=doc_id, path=shown, meta=meta, body=body, handout=handout, handout_loc=handout_loc,
         contact=snippets["contact"], disclaimer=snippets["disclaimer"],
-        locale=config.source_locale, assets=tuple(dict.fromkeys(_figures(body) + _figures(handout))),
+        locale=config.source_locale, assets=tuple(dict.fromkeys(
+            block.src for block in walk.blocks(body + handout) if isinstance(block, Figure))),
     )
 
 

@@ -30,6 +30,7 @@ import re
 import unicodedata
 
 from pipeline import model as m
+from pipeline.model import walk
 from pipeline.errors import SourceError
 from pipeline.settings.labels import placeholders
 from pipeline.translate import markup as markup_mod
@@ -143,22 +144,9 @@ def markup_problem(translation: str, source: str, *, label: bool) -> str | None:
 def _visible(inlines) -> str:
     """The text a reader sees, entities decoded (code spans left out: they are shown as
     written, as code; an autolink `<https://…>` is a link showing its address)."""
-    parts = []
-    for node in inlines:
-        if isinstance(node, m.Text):
-            parts.append(node.text)
-        elif isinstance(node, (m.Code, m.LineBreak)):
-            parts.append(" ")
-        elif isinstance(node, (m.Emph, m.Strong, m.Link)):
-            parts.append(_visible(node.children))
-    return "".join(parts)
-
-
-def _walk(inlines):
-    for node in inlines:
-        yield node
-        if isinstance(node, (m.Emph, m.Strong, m.Link)):
-            yield from _walk(node.children)
+    return "".join(node.text if isinstance(node, m.Text) else
+                   " " if isinstance(node, (m.Code, m.LineBreak)) else ""
+                   for node in walk.inlines(inlines))
 
 
 def _digits(text: str) -> list[str]:
@@ -202,8 +190,8 @@ def check(source: str, translation: str, path: str, *, ui: bool = False,
     problem = markup_problem(_visible(theirs_inlines), _visible(ours_inlines), label=False)
     if problem:
         errors.append(problem)
-    theirs = tuple(_walk(theirs_inlines))
-    ours = tuple(_walk(ours_inlines))
+    theirs = tuple(walk.inlines(theirs_inlines))
+    ours = tuple(walk.inlines(ours_inlines))
     links = lambda nodes: sorted(n.url for n in nodes if isinstance(n, m.Link))
     if links(ours) != links(theirs):
         errors.append(f"links differ: the source links to {', '.join(links(ours)) or 'nothing'}"

@@ -3,6 +3,8 @@
 One traversal serves both directions: `units(doc)` lists every message (with its msgctxt, kind,
 source line and a note for the translator), and `rebuild(doc, text_for)` returns a new Document
 in which each unit's text was replaced by `text_for(unit)` and its inline Markdown parsed again.
+That traversal is the model's transform (`model.walk.walk`): listing the units is rebuilding
+with the text kept.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from pipeline import model as m
+from pipeline.model import walk
 from pipeline.read.markdown import Context, inlines_of, parser
 
 HANDOUT = "handout"
@@ -68,8 +71,8 @@ class _Walker:
     def __init__(self, text_for: TextFor | None):
         self.text_for = text_for
         self.found: list[Unit] = []
-        self.outputs = "*"
-        """The `Unit.outputs` of the part being walked."""
+        self.domain, self.context, self.outputs = "", None, "*"
+        """The `Unit.domain`, `.context` and `.outputs` of the part being walked."""
 
     def text(self, unit: Unit) -> str | None:
         self.found.append(unit)
@@ -81,20 +84,23 @@ class _Walker:
             return source, inlines
         return new, parse_inline(new, loc.path)
 
-    def blocks(self, domain: str, context: str | None, blocks, kind_override=None):
-        return tuple(self.block(domain, context, block, kind_override) for block in blocks)
+    def part(self, domain: str, context: str | None, outputs: str, blocks):
+        """The blocks of one part (body, handout, a snippet), each unit's text replaced."""
+        self.domain, self.context, self.outputs = domain, context, outputs
+        return walk.walk(blocks, self.block)
 
-    def block(self, domain, context, block, kind_override=None):
+    def block(self, block, kind: str | None = None):
+        """`block` with its own units replaced; None for a list or a quote (walked on)."""
+        domain, context = self.domain, self.context
         if isinstance(block, (m.Heading, m.Paragraph)):
-            kind = "heading" if isinstance(block, m.Heading) else (kind_override or "paragraph")
+            kind = "heading" if isinstance(block, m.Heading) else (kind or "paragraph")
             source, inlines = self.inlines(domain, context, kind, block.source, block.inlines,
                                            block.loc)
             return replace(block, source=source, inlines=inlines)
-        if isinstance(block, (m.BulletList, m.OrderedList)):
-            items = tuple(replace(item, blocks=self.blocks(domain, context, item.blocks,
-                                                           "list item"))
-                          for item in block.items)
-            return replace(block, items=items)
+        if isinstance(block, m.ListItem):  # its own paragraphs are `list item` units
+            return replace(block, blocks=tuple(
+                self.block(child, "list item") if isinstance(child, m.Paragraph)
+                else walk.walk(child, self.block) for child in block.blocks))
         if isinstance(block, m.Table):
             def cells(row, kind):
                 out = []
@@ -113,9 +119,7 @@ class _Walker:
                 caption = self.text(Unit(domain, context, caption, "image caption",
                                          block.loc, self.outputs)) or caption
             return replace(block, alt=alt or block.alt, caption=caption)
-        if isinstance(block, (m.BlockQuote, m.KeyPoints)):
-            return replace(block, blocks=self.blocks(domain, context, block.blocks))
-        raise TypeError(f"unknown block {type(block).__name__}")
+        return None
 
     def document(self, doc: m.Document) -> m.Document:
         meta = doc.meta
@@ -127,14 +131,10 @@ class _Walker:
         keywords = tuple(self.text(Unit(doc.id, KEYWORD, keyword, "keyword",
                                         meta.keywords_loc or meta.title.loc, "*")) or keyword
                          for keyword in meta.keywords)  # every output's metadata
-        self.outputs = "article"
-        body = self.blocks(doc.id, None, doc.body)
-        self.outputs = "handouts"
-        handout = self.blocks(doc.id, HANDOUT, doc.handout)
-        self.outputs = "*"
-        contact = replace(doc.contact, blocks=self.blocks("shared", None, doc.contact.blocks))
-        disclaimer = replace(doc.disclaimer,
-                             blocks=self.blocks("shared", None, doc.disclaimer.blocks))
+        body = self.part(doc.id, None, "article", doc.body)
+        handout = self.part(doc.id, HANDOUT, "handouts", doc.handout)
+        contact = self.part("shared", None, "*", doc.contact)
+        disclaimer = self.part("shared", None, "*", doc.disclaimer)
         return replace(doc, meta=replace(meta, **fields, keywords=keywords), body=body, handout=handout,
                        contact=contact, disclaimer=disclaimer)
 
