@@ -220,6 +220,7 @@ def overflowing(project) -> str:
     return text
 
 
+@pytest.mark.slow
 def test_a_withheld_handout_shows_why_and_a_preview(project):
     """Item 12.11: the URL of a handout the page budget withheld says why (the failing check,
     its file:line and fix), and links to the PDF as rendered, kept apart from build/en/."""
