@@ -2,7 +2,7 @@
 
 Exit status: 0 everything selected was published; 1 a gate failed (that artifact was withheld),
 a job ran out of time, or the output folder could not be written; 2 bad input or usage (nothing
-was built). Tracebacks only with --debug.
+was built); 3 `i18n stats` found a locale below --min-percent. Tracebacks only with --debug.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 
 from pipeline.outputs import KINDS
-from pipeline.errors import EXIT_BAD_INPUT, PlainpressError
+from pipeline.errors import EXIT_BAD_INPUT, EXIT_BELOW_TARGET, EXIT_OK, PlainpressError
 
 
 
@@ -48,7 +48,8 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="plainpress", parents=[common], argument_default=None,
         description="Accessible PDF, DOCX, HTML and print handouts from one source per topic.",
-        epilog="exit status: 0 all published, 1 a gate failed, 2 bad input or usage")
+        epilog="exit status: 0 all published, 1 a gate failed, 2 bad input or usage, "
+               "3 i18n stats: a locale below --min-percent")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     build = commands.add_parser("build", parents=[common], help="render, check and publish")
     _selection_args(build)
@@ -65,7 +66,7 @@ def make_parser() -> argparse.ArgumentParser:
     stats = i18n_commands.add_parser("stats", parents=[common],
                                      help="translated / fuzzy / untranslated per locale")
     stats.add_argument("--min-percent", type=float, default=100.0,
-                       help="exit 1 when a locale is below this (default: 100)")
+                       help="exit 3 when a locale is below this (default: 100)")
     stats.add_argument("--locale", action="append", default=[], metavar="L")
     serve = commands.add_parser("serve", parents=[common],
                                 help="preview build/ on localhost, rebuilding on every save")
@@ -176,7 +177,7 @@ def run_i18n(root: Path, args) -> int:
         for row in low:
             print(f"{row.locale}/{row.domain}: {row.percent:.1f}% translated, below "
                   f"{args.min_percent:g}%", file=sys.stderr)
-        return 1 if low else 0
+        return EXIT_BELOW_TARGET if low else EXIT_OK
     if args.i18n_command == "update":
         changed = update.update(config, documents, init=args.init)
     else:
