@@ -188,6 +188,19 @@ def run_i18n(root: Path, args) -> int:
     return 0
 
 
+def _build_argv(args) -> list[str]:
+    """The selection and build options of a `serve` command line, for its child builds."""
+    argv = [*(f"--doc={d}" for d in args.doc), *(f"--locale={l}" for l in args.locale),
+            *(f"--format={f}" for f in args.format), f"--jobs={max(1, args.jobs)}"]
+    if args.out is not None:
+        argv.append(f"--out={args.out}")
+    if args.page_size:
+        argv.append(f"--page-size={args.page_size}")
+    if args.allow_incomplete:
+        argv.append("--allow-incomplete")
+    return argv
+
+
 def run(argv: list[str]) -> int:
     args = make_parser().parse_args(argv)
     from pipeline.build import Selection, build, check_existing
@@ -209,13 +222,12 @@ def run(argv: list[str]) -> int:
                           (args.page_size,) if args.page_size else ())
     out_dir = confined_out(root, args.out) if args.out else None
     if args.command == "serve":
-        from pipeline.devtools.serve import serve as serve_preview
+        from pipeline.devtools.serve import child_build, serve as serve_preview
 
-        def rebuild():
-            _print_results(build(root, selection, out_dir, args.page_size,
-                                 allow_incomplete=args.allow_incomplete, jobs=max(1, args.jobs)))
-        serve_preview(root, args.host, args.port, rebuild=rebuild,
-                      out_dir=out_dir or root / "build")
+        debug = getattr(args, "debug", False)
+        serve_preview(root, args.host, args.port, rebuild=child_build(
+            root, _build_argv(args), debug=debug), out_dir=out_dir or root / "build",
+            debug=debug)
         return 0
     if args.command == "build":
         with progress_bar(args.quiet) as progress:
