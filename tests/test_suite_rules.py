@@ -90,7 +90,7 @@ def test_no_test_can_vanish_through_a_skip():
 
 
 HEAVY = {"soffice": "starts LibreOffice", "Browser(": "starts Chromium",
-         "SIGKILL": "kills a build", "@given(": "fuzzes"}
+         "signal.SIGKILL": "kills a build", "@given(": "fuzzes"}
 
 
 def _is_slow(decorators: list[ast.expr]) -> bool:
