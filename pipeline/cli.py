@@ -2,7 +2,7 @@
 
 Exit status: 0 everything selected was published; 1 a gate failed (that artifact was withheld),
 a job ran out of time, or the output folder could not be written; 2 bad input or usage (nothing
-was built). Tracebacks only with --debug.
+was built); 3 `i18n stats` found a locale below --min-percent. Tracebacks only with --debug.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import traceback
 from pathlib import Path
 
 from pipeline.outputs import KINDS
-from pipeline.errors import EXIT_BAD_INPUT, PlainpressError
+from pipeline.errors import EXIT_BAD_INPUT, EXIT_BELOW_TARGET, EXIT_OK, PlainpressError
 
 
 
@@ -48,7 +48,8 @@ def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="plainpress", parents=[common], argument_default=None,
         description="Accessible PDF, DOCX, HTML and print handouts from one source per topic.",
-        epilog="exit status: 0 all published, 1 a gate failed, 2 bad input or usage")
+        epilog="exit status: 0 all published, 1 a gate failed, 2 bad input or usage, "
+               "3 i18n stats: a locale below --min-percent")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     build = commands.add_parser("build", parents=[common], help="render, check and publish")
     _selection_args(build)
@@ -65,7 +66,7 @@ def make_parser() -> argparse.ArgumentParser:
     stats = i18n_commands.add_parser("stats", parents=[common],
                                      help="translated / fuzzy / untranslated per locale")
     stats.add_argument("--min-percent", type=float, default=100.0,
-                       help="exit 1 when a locale is below this (default: 100)")
+                       help="exit 3 when a locale is below this (default: 100)")
     stats.add_argument("--locale", action="append", default=[], metavar="L")
     serve = commands.add_parser("serve", parents=[common],
                                 help="preview build/ on localhost, rebuilding on every save")
@@ -176,7 +177,7 @@ def run_i18n(root: Path, args) -> int:
         for row in low:
             print(f"{row.locale}/{row.domain}: {row.percent:.1f}% translated, below "
                   f"{args.min_percent:g}%", file=sys.stderr)
-        return 1 if low else 0
+        return EXIT_BELOW_TARGET if low else EXIT_OK
     if args.i18n_command == "update":
         changed = update.update(config, documents, init=args.init)
     else:
@@ -185,6 +186,19 @@ def run_i18n(root: Path, args) -> int:
         print(f"wrote {path.relative_to(root)}")
     print(f"{len(changed)} file(s) changed")
     return 0
+
+
+def _build_argv(args) -> list[str]:
+    """The selection and build options of a `serve` command line, for its child builds."""
+    argv = [*(f"--doc={d}" for d in args.doc), *(f"--locale={l}" for l in args.locale),
+            *(f"--format={f}" for f in args.format), f"--jobs={max(1, args.jobs)}"]
+    if args.out is not None:
+        argv.append(f"--out={args.out}")
+    if args.page_size:
+        argv.append(f"--page-size={args.page_size}")
+    if args.allow_incomplete:
+        argv.append("--allow-incomplete")
+    return argv
 
 
 def run(argv: list[str]) -> int:
@@ -208,13 +222,12 @@ def run(argv: list[str]) -> int:
                           (args.page_size,) if args.page_size else ())
     out_dir = confined_out(root, args.out) if args.out else None
     if args.command == "serve":
-        from pipeline.devtools.serve import serve as serve_preview
+        from pipeline.devtools.serve import child_build, serve as serve_preview
 
-        def rebuild():
-            _print_results(build(root, selection, out_dir, args.page_size,
-                                 allow_incomplete=args.allow_incomplete, jobs=max(1, args.jobs)))
-        serve_preview(root, args.host, args.port, rebuild=rebuild,
-                      out_dir=out_dir or root / "build")
+        debug = getattr(args, "debug", False)
+        serve_preview(root, args.host, args.port, rebuild=child_build(
+            root, _build_argv(args), debug=debug), out_dir=out_dir or root / "build",
+            debug=debug)
         return 0
     if args.command == "build":
         with progress_bar(args.quiet) as progress:

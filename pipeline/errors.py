@@ -14,6 +14,9 @@ EXIT_GATE_FAILED = 1
 """At least one artifact failed a gate and was withheld."""
 EXIT_BAD_INPUT = 2
 """Bad input, configuration or usage: nothing was built."""
+EXIT_BELOW_TARGET = 3
+"""`i18n stats`: a locale's translation is below `--min-percent`. Its own status, because the
+PO files are fine: a CI job waiting for translators must not read it as a failed gate."""
 
 
 class PlainpressError(Exception):

@@ -1,4 +1,5 @@
-"""Shared fixtures: tiny throw-away projects built from the real styles/ of this repository."""
+"""Shared fixtures: tiny throw-away projects built from the real styles/ of this repository, and
+the one rule for a missing external tool (`require_tool`, `require_file`)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,45 @@ from pipeline.read import reader
 from pipeline.translate import catalogs, update
 
 REPO = Path(__file__).resolve().parent.parent
+
+# ----------------------------------------------------------------------------- external tools
+# A test that needs a program from outside the venv fails when it is missing, never skips:
+# `make test` installs every one (the Debian packages in the Makefile's SYSTEM_PACKAGES and
+# TEST_SYSTEM_PACKAGES, axe-core through npm), so a skip could only hide a broken set-up.
+# tests/test_suite_rules.py checks this table against the Makefile.
+
+TOOL_PACKAGES = {
+    "soffice": "libreoffice-writer-nogui",
+    "chromium": "chromium",
+    "pdftoppm": "poppler-utils",
+    "pdftotext": "poppler-utils",
+    "msgcat": "gettext",
+    "msgmerge": "gettext",
+    "msgfmt": "gettext",
+    "fc-list": "fontconfig",
+    "fc-match": "fontconfig",
+}
+"""The Debian package that puts each program the tests run on PATH."""
+
+
+def require_tool(name: str) -> str:
+    """The path of program `name`; the calling test fails, naming `make test` and the package
+    that installs it, when it is not on PATH."""
+    found = shutil.which(name)
+    if found is None:
+        pytest.fail(f"{name} is not installed: run `make test`, which installs it "
+                    f"(Debian package {TOOL_PACKAGES[name]})", pytrace=False)
+    return found
+
+
+def require_file(path: Path, what: str, installed_by: str) -> Path:
+    """`path`, which a `make` step fetches (axe-core from npm, say); the calling test fails,
+    naming that step, when it is not there."""
+    if not path.is_file():
+        pytest.fail(f"{what} is missing ({path}): run `make test`, which {installed_by}",
+                    pytrace=False)
+    return path
+
 
 PYPROJECT = """\
 [tool.plainpress]

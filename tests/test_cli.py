@@ -187,6 +187,7 @@ def test_character_without_a_glyph_is_an_error_with_its_line(project, capsys):
     assert not (project.root / "build/en/sample.html").exists()
 
 
+@pytest.mark.slow
 def test_check_tells_a_stale_build_from_a_broken_artifact(es_project, capsys):
     from conftest import translate_all
     translate_all(es_project, "es")

@@ -18,6 +18,8 @@ from pathlib import Path
 import pikepdf
 import pytest
 
+from conftest import SAMPLE
+
 from pipeline.cli import main
 
 
@@ -45,29 +47,91 @@ def start_build(project, *extra):
                             stderr=subprocess.PIPE, text=True)
 
 
+KILLED_DOCS = ("a", "b", "c")
+EDITIONS = range(40)
+
+
+def quoted(edition: int) -> str:
+    return f"A quoted line {edition}."
+
+
+def edition_of(path: Path) -> int | None:
+    """Which edition of the text the published artifact holds (None: not there)."""
+    if not path.is_file():
+        return None
+    if path.suffix == ".pdf":
+        from pypdf import PdfReader
+        text = " ".join((page.extract_text() or "") for page in PdfReader(path).pages)
+    elif path.suffix == ".docx":
+        import zipfile
+        text = zipfile.ZipFile(path).read("word/document.xml").decode("utf-8")
+    else:
+        text = path.read_text("utf-8")
+    found = [e for e in EDITIONS if quoted(e) in " ".join(text.split())]
+    assert len(found) == 1, f"{path} holds editions {found}"
+    return found[0]
+
+
+@pytest.mark.slow
 def test_killed_builds_leave_only_complete_artifacts_and_the_next_build_recovers(project):
+    """Each round edits every document, starts a build and kills it (SIGKILL) at a random
+    moment after the build published its first document and before it finished, so that
+    every round has new files on disk to check: every artifact opens, and each document's
+    files are all of the new edition or all of the one it had (they are published together;
+    files only a killed build published may be removed). A build that finished before its
+    kill is retried with a new edition (bounded)."""
     rng = random.Random(8)
-    for round_ in range(5):
-        text = project.read("source/sample.md")
-        project.write("source/sample.md", text.replace(f"A quoted line{'' if not round_ else f' {round_ - 1}'}.",
-                                                       f"A quoted line {round_}."))
-        proc = start_build(project, "--jobs", "1")
-        time.sleep(rng.uniform(0.3, 2.5))
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        for path in (project.root / "build").rglob("*"):
+    (project.root / "source/sample.md").unlink()
+    build = project.root / "build"
+    editions = iter(EDITIONS)
+    html = {doc: build / f"en/{doc}.html" for doc in KILLED_DOCS}
+    for round_ in range(4):
+        for _attempt in range(4):
+            edition = next(editions)
+            before = {doc: edition_of(path) for doc, path in html.items()}
+            recorded = state_names(project)  # published by a build that finished
+            for doc in KILLED_DOCS:
+                project.write(f"source/{doc}.md",
+                              SAMPLE.replace("A quoted line.", quoted(edition)))
+            proc = start_build(project, "--jobs", "1")
+            wait_for(lambda: proc.poll() is not None or any(
+                edition_of(path) == edition for path in html.values()), 120)
+            assert proc.poll() is None, \
+                f"round {round_}: the build ended before its kill: {proc.communicate()}"
+            time.sleep(rng.uniform(0, 0.5))
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            if not all(edition_of(path) == edition for path in html.values()):
+                break  # the kill landed between the first publication and the last
+        else:
+            pytest.fail(f"round {round_}: every build published everything before its kill")
+        for path in build.rglob("*"):
             if path.is_file() and path.suffix in (".pdf", ".docx", ".html"):
                 assert complete(path), f"round {round_}: {path} is incomplete"
+        now = {}
+        for doc in KILLED_DOCS:
+            found = {name: edition_of(build / "en" / name)
+                     for name in (f"{doc}.html", f"{doc}.pdf", f"{doc}.docx")}
+            assert len(set(found.values())) == 1, f"round {round_}: {doc} is mixed: {found}"
+            now[doc] = found[f"{doc}.html"]
+            # Files a killed build published without recording them are removed when the
+            # next build starts (and rendered again), so they may be gone after its kill.
+            assert now[doc] in (edition, before[doc]) or (
+                now[doc] is None and f"en/{doc}.html" not in recorded), \
+                (round_, doc, now[doc], before[doc], recorded)
+        assert edition in now.values(), now  # the kill came after a publication
     assert main(["-C", str(project.root), "build", "-q"]) == 0
-    build = project.root / "build"
     assert not list(build.rglob(".*.tmp"))
     report = json.loads((build / "report.json").read_text())
+    assert len(report["artifacts"]) == 5 * len(KILLED_DOCS)
     for artifact in report["artifacts"]:
         assert artifact["published"]
         assert complete(build / artifact["path"])
-    assert "A quoted line 4." in (build / "en/sample.html").read_text()
+    for doc in KILLED_DOCS:
+        assert edition_of(build / f"en/{doc}.pdf") == edition
 
 
+@pytest.mark.slow
 def test_two_builds_at_once_wait_for_each_other(project):
     first = start_build(project, "--jobs", "1")
     time.sleep(0.3)
@@ -186,6 +250,7 @@ def state_names(project) -> set[str]:
     return set(json.loads(path.read_text())["jobs"]) if path.exists() else set()
 
 
+@pytest.mark.slow
 def test_a_job_past_its_time_limit_is_ended_and_the_build_goes_on(project, capsys):
     project.write("pyproject.toml", project.read("pyproject.toml") + "job_timeout_s = 3\n")
     project.write("source/sample.md", long_source(3000))
@@ -209,6 +274,7 @@ def test_a_job_past_its_time_limit_is_ended_and_the_build_goes_on(project, capsy
     assert "en/sample.pdf" not in state_names(project)  # retried by the next build
 
 
+@pytest.mark.slow
 def test_a_worker_killed_from_outside_withholds_its_job_and_the_build_goes_on(project):
     project.write("source/sample.md", long_source(3000))
     proc = start_build(project, "--jobs", "1", "--format", "html", "--format", "pdf")
@@ -234,6 +300,7 @@ def test_job_timeout_must_be_a_positive_number(project, capsys, value):
     assert err.startswith("pyproject.toml:5: error: `job_timeout_s` must be"), err
 
 
+@pytest.mark.slow
 def test_kill_of_the_parent_ends_its_workers_and_frees_the_lock(project):
     project.write("source/sample.md", long_source(1500))
     parent = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "-C", str(project.root),
@@ -260,6 +327,7 @@ def test_kill_of_the_parent_ends_its_workers_and_frees_the_lock(project):
     assert (project.root / "build/.lock").read_text() == ""  # released, no pid left
 
 
+@pytest.mark.slow
 def test_outputs_of_a_killed_build_are_cleaned_up_once_their_source_is_gone(project):
     project.write("source/a.md", project.read("source/sample.md"))
     project.write("source/sample.md", long_source(1500))  # rendered after a, slowly
@@ -281,6 +349,7 @@ def test_outputs_of_a_killed_build_are_cleaned_up_once_their_source_is_gone(proj
     assert not (project.root / "build/.plainpress-journal").exists()
 
 
+@pytest.mark.slow
 def test_removal_after_a_kill_is_listed(project, capsys):
     project.write("source/a.md", project.read("source/sample.md"))
     project.write("source/sample.md", long_source(1500))
@@ -298,6 +367,7 @@ def test_removal_after_a_kill_is_listed(project, capsys):
     assert "en/a.html" in report["removed"]
 
 
+@pytest.mark.slow
 def test_a_damaged_journal_never_removes_anything_else(project):
     assert main(["-C", str(project.root), "build", "-q", "--format", "html"]) == 0
     precious = project.root / "source/_shared/contact.md"
@@ -327,6 +397,7 @@ def fill(folder, leave: int) -> None:
     (folder / "filler").write_bytes(b"\0" * max(0, free - leave))
 
 
+@pytest.mark.slow
 def test_a_full_disk_leaves_the_earlier_artifacts_of_the_document_intact(project, small_disk,
                                                                           capsys):
     assert main(["-C", str(project.root), "build", "-q", "-j", "1", "--out", "small"]) == 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import shutil
 
+import pytest
+
 from pipeline.build import Selection, build
 
 
@@ -44,6 +46,7 @@ def test_editing_a_style_rebuilds_only_what_uses_it(project):
                       "en/sample-handout-large.pdf": "built"}
 
 
+@pytest.mark.slow
 def test_editing_one_po_file_rebuilds_only_its_locale(es_project):
     from conftest import translate_all
     translate_all(es_project, "es")
@@ -56,6 +59,7 @@ def test_editing_one_po_file_rebuilds_only_its_locale(es_project):
     assert all(s == "reused" for f, s in result.items() if f.startswith("en/"))
 
 
+@pytest.mark.slow
 def test_a_tampered_artifact_is_rebuilt(project):
     build(project.root, jobs=1)
     pdf = project.root / "build/en/sample.pdf"
@@ -66,6 +70,7 @@ def test_a_tampered_artifact_is_rebuilt(project):
     assert pdf.stat().st_size > 1000
 
 
+@pytest.mark.slow
 def test_parallel_build_gives_the_same_bytes(project, tmp_path):
     shutil.copy(project.root / "source/sample.md", project.root / "source/second.md")
     one = build(project.root, out_dir=tmp_path / "one", jobs=1)
@@ -78,6 +83,7 @@ def test_parallel_build_gives_the_same_bytes(project, tmp_path):
     assert (tmp_path / "one/report.json").read_bytes() == (tmp_path / "two/report.json").read_bytes()
 
 
+@pytest.mark.slow
 def test_outputs_of_a_removed_document_are_removed(project):
     shutil.copy(project.root / "source/sample.md", project.root / "source/second.md")
     build(project.root, jobs=1)
@@ -98,6 +104,7 @@ def test_a_partial_selection_keeps_the_rest(project):
     assert statuses(build(project.root, jobs=1))["en/sample.pdf"] == "reused"
 
 
+@pytest.mark.slow
 def test_a_library_upgrade_rebuilds(project, tmp_path, monkeypatch):
     """Installing or upgrading a Python distribution (a new `*.dist-info` on the path, as
     `make` does after `make lock`) changes every fingerprint: nothing made with the old library
@@ -110,6 +117,7 @@ def test_a_library_upgrade_rebuilds(project, tmp_path, monkeypatch):
     assert set(statuses(build(project.root, jobs=1)).values()) == {"reused"}
 
 
+@pytest.mark.slow
 def test_a_changed_font_file_rebuilds(project, tmp_path, monkeypatch):
     """A font package upgrade replaces the files the theme's families resolve to. Here a copy
     of an Atkinson face sits in a font folder of the test's own (a fontconfig file that adds
@@ -136,6 +144,7 @@ def test_a_changed_font_file_rebuilds(project, tmp_path, monkeypatch):
     assert set(statuses(build(project.root, jobs=1)).values()) == {"built"}
 
 
+@pytest.mark.slow
 def test_a_partial_build_reports_the_whole_build_folder(es_project):
     """After a full build that withheld `es`, building one other document in `en` keeps every
     artifact's last known state in the report: the withheld ones stay withheld, and why."""

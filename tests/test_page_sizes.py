@@ -106,6 +106,7 @@ def test_page_size_option_picks_a_configured_edition(project):
     assert (project.root / "build/en/sample.pdf").is_file()
 
 
+@pytest.mark.slow
 def test_an_edition_no_longer_configured_is_removed_by_the_next_full_build(project, capsys):
     configure(project, BOTH)
     assert build(project) == 0

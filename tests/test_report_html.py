@@ -13,6 +13,7 @@ import json
 
 import lxml.html
 import pytest
+from conftest import require_tool
 
 from pipeline.report import page as report_html
 from pipeline.report.page import render_report_html, thumbnail
@@ -236,9 +237,8 @@ def test_thumbnail_of_a_pdf_first_page():
     pdf.add_blank_page(page_size=(612, 792))
     data = io.BytesIO()
     pdf.save(data)
+    require_tool("pdftoppm")
     out = thumbnail(data.getvalue(), width_px=120)
-    if not out:
-        pytest.skip("pdftoppm (poppler-utils) is not installed")
     image = Image.open(io.BytesIO(out))
     assert image.format == "PNG" and image.width == 120 and 154 <= image.height <= 156
 
@@ -250,18 +250,23 @@ def test_thumbnail_is_empty_without_pdftoppm_or_for_a_broken_pdf(monkeypatch):
 
 
 def test_from_a_real_build(project):
-    """The report of a real (tiny) build renders, with a thumbnail for each PDF."""
+    """The report of a real (tiny) build renders, with a thumbnail for each PDF: the page the
+    build wrote and one rendered here from its report.json."""
     from pipeline.build import Selection, build
 
+    require_tool("pdftoppm")
     out = project.root / "build"
-    build(project.root, Selection(formats=("html", "pdf")), out)
+    assert build(project.root, Selection(formats=("html", "pdf")), out).exit_code == 0
     report = json.loads((out / "report.json").read_text("utf-8"))
     thumbs = {a["path"]: thumbnail((out / a["path"]).read_bytes())
               for a in report["artifacts"] if a["path"].endswith(".pdf")}
-    tree = lxml.html.document_fromstring(render_report_html(report, thumbs))
-    assert text(grid_cell_for(tree, "sample", "en", "PDF article")).startswith("✓ Published")
-    if all(thumbs.values()):
-        assert tree.xpath("//img[@alt='First page of en/sample.pdf']")
+    assert list(thumbs) == ["en/sample.pdf"]
+    assert all(png.startswith(b"\x89PNG") for png in thumbs.values()), "pdftoppm made no PNG"
+    for page in (render_report_html(report, thumbs), (out / "report.html").read_bytes()):
+        tree = lxml.html.document_fromstring(page)
+        assert text(grid_cell_for(tree, "sample", "en", "PDF article")).startswith("✓ Published")
+        images = tree.xpath("//img[@alt='First page of en/sample.pdf']")
+        assert len(images) == 1 and images[0].get("src").startswith("data:image/png;base64,")
 
 
 def grid_cell_for(tree, doc, locale_code, column):

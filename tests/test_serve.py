@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import http.client
+import io
 import json
 import os
 import queue
@@ -15,7 +16,8 @@ import lxml.html
 import pikepdf
 import pytest
 
-from pipeline.devtools.serve import RELOAD_SCRIPT, VERSION_PATH, Preview, serve
+from pipeline.devtools.serve import (RELOAD_SCRIPT, VERSION_PATH, Preview, RebuildFailed,
+                                     child_build, serve)
 
 DEADLINE = 10.0  # seconds; the watcher polls every 0.5 s
 
@@ -191,15 +193,11 @@ def test_signal_stops_cleanly(site, sig, ignored):
 
 @contextlib.contextmanager
 def live(project):
-    """A real build of `project` served by a Preview (rebuilding with the real pipeline)."""
-    from pipeline.build import Selection, build
-
+    """A real build of `project` served by a Preview, rebuilding as `plainpress serve` does:
+    `plainpress build` in a child process."""
     out = project.root / "build"
-    selection = Selection(formats=("html", "handout"))
-
-    def rebuild():
-        build(project.root, selection, out)
-
+    rebuild = child_build(project.root, ["--format=html", "--format=handout", "--jobs=1"],
+                          out=io.StringIO())
     rebuild()
     preview = Preview(project.root, out, rebuild, port=0, interval=0.2).start()
     thread = threading.Thread(target=preview.serve_forever, daemon=True)
@@ -220,6 +218,7 @@ def overflowing(project) -> str:
     return text
 
 
+@pytest.mark.slow
 def test_a_withheld_handout_shows_why_and_a_preview(project):
     """Item 12.11: the URL of a handout the page budget withheld says why (the failing check,
     its file:line and fix), and links to the PDF as rendered, kept apart from build/en/."""
@@ -348,3 +347,96 @@ def test_a_server_bound_to_all_addresses_accepts_its_addresses(site):
         assert not preview.allows_host("192.168.1.7:1")
     finally:
         preview.stop()
+
+
+# ----------------------------------------------------------------------------- the child build
+
+def test_a_rebuild_runs_in_a_child_process_not_in_the_threaded_server(project, monkeypatch):
+    """The watcher thread rebuilds while HTTP threads run, and a build forks its workers: that
+    fork must not happen in this process. With `os.fork` and the in-process build booby-trapped
+    here, an edit is still rebuilt, served and reported: the work was done by a child started
+    with fork+exec (subprocess), which runs its own interpreter."""
+    import pipeline.build
+
+    def trap(*args, **kwargs):
+        raise AssertionError("the preview forked or built in its own process")
+
+    with live(project) as (preview, out):
+        monkeypatch.setattr(os, "fork", trap)
+        monkeypatch.setattr(pipeline.build, "build", trap)
+        before = (out / "report.json").stat().st_mtime_ns
+        project.write("source/sample.md", project.read("source/sample.md").replace(
+            "A quoted line.", "A line quoted in the child."))
+        wait_for(lambda: version(preview.port)["version"] == 1, "the rebuild")
+        assert version(preview.port)["error"] is None
+        assert b"A line quoted in the child." in get(preview.port, "/en/sample.html")[2]
+        assert (out / "report.json").stat().st_mtime_ns > before
+        assert threading.active_count() > 2  # the server and watcher threads were running
+
+
+def test_serve_passes_its_selection_and_debug_to_the_child_build(project, monkeypatch):
+    import pipeline.devtools.serve as serve_module
+    from pipeline.cli import main
+
+    calls = {}
+    monkeypatch.setattr(serve_module, "serve", lambda root, host, port, **kwargs: calls.update(
+        kwargs, root=root, host=host, port=port))
+    assert main(["-C", str(project.root), "serve", "--doc", "sample", "--locale", "en",
+                 "--format", "pdf", "--page-size", "a4", "--out", "preview", "-j", "3",
+                 "--allow-incomplete", "--port", "0", "--debug"]) == 0
+    assert calls["debug"] is True and calls["out_dir"] == (project.root / "preview").resolve()
+    command = calls["rebuild"].command
+    assert command[1:] == ["-m", "pipeline.cli", "-C", str(project.root.resolve()), "build",
+                           "--quiet", "--doc=sample", "--locale=en", "--format=pdf",
+                           "--jobs=3", "--out=preview", "--page-size=a4",
+                           "--allow-incomplete", "--debug"]
+    calls["rebuild"]()  # and it builds what was selected, where it was asked to
+    assert sorted(p.name for p in (project.root / "preview/en").iterdir()) == ["sample-a4.pdf"]
+
+
+def test_bad_input_fills_the_error_box_with_its_file_and_line(project):
+    out = io.StringIO()
+    rebuild = child_build(project.root, ["--format=html"], out=out)
+    project.write("source/sample.md", project.read("source/sample.md").replace(
+        "reviewed: 2025-08", "reviwed: 2025-08"))
+    with pytest.raises(RebuildFailed) as failed:
+        rebuild()
+    assert str(failed.value).startswith("source/sample.md:4: error: unknown front-matter field "
+                                        "`reviwed`"), str(failed.value)
+    assert "Traceback" not in str(failed.value)
+
+
+def test_a_gate_failure_is_a_rebuild_and_its_table_is_printed(project):
+    """Exit 1 with only gate findings: the build ran, the withheld pages say why."""
+    out, notes = io.StringIO(), []
+    overflowing(project)
+    child_build(project.root, ["--format=handout", "--jobs=1"], out=out, log=notes.append)()
+    assert "error: [page-budget]" in out.getvalue() and "WITHHELD" in out.getvalue()
+    assert notes == []
+
+
+def test_a_crash_shows_its_last_line_and_the_traceback_only_with_debug():
+    from pipeline.devtools.serve import _failure
+
+    lines = ["Traceback (most recent call last):", '  File "x.py", line 1, in <module>',
+             "KeyError: 'pdf'"]
+    assert _failure(lines, 1, debug=False) == (
+        "plainpress: internal error: KeyError: 'pdf' (run `plainpress serve --debug` for the "
+        "traceback)")
+    assert _failure(lines, 1, debug=True) == "\n".join(lines)
+    assert _failure([], -9, debug=False) == "the build was stopped by SIGKILL"
+    assert _failure([], 70, debug=False) == "the build exited with status 70"
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_debug_comes_from_the_flag_not_the_environment(site, capsys, monkeypatch, debug):
+    root, _, out, _, _ = site
+    monkeypatch.setenv("PLAINPRESS_DEBUG", "1")
+
+    def broken():
+        raise ValueError("source/topic.md:1: this source is broken")
+
+    preview = Preview(root, out, broken, port=0, debug=debug, log=lambda message: None)
+    preview._rebuild()
+    assert preview.state()["error"] == "source/topic.md:1: this source is broken"
+    assert ("Traceback" in capsys.readouterr().err) is debug

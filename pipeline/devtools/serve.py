@@ -19,6 +19,13 @@ stops the watcher.
 
 A withheld artifact's URL shows why it was withheld and links to a preview of what was rendered
 (`serve_withheld`), instead of a bare 404.
+
+`plainpress serve` rebuilds in a child process (`child_build`): `python -m pipeline.cli build`,
+started by `subprocess` (fork followed at once by exec). The build forks worker processes of its
+own, and a fork in a process where other threads run (the watcher, one per HTTP request) copies
+whatever locks those threads held at that instant into a child that can never release them; a
+fresh interpreter holds none. The child's results table is printed as a build prints it, and
+its errors fill the page's error box.
 """
 
 from __future__ import annotations
@@ -26,7 +33,9 @@ from __future__ import annotations
 import ipaddress
 import json
 import os
+import signal
 import socket
+import subprocess
 import sys
 import threading
 import traceback
@@ -34,11 +43,13 @@ from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence, TextIO
 from urllib.parse import unquote
 
+import pipeline
 from pipeline.devtools import serve_withheld
 from pipeline.devtools.serve_withheld import PREVIEW_PREFIX
+from pipeline.errors import EXIT_GATE_FAILED, EXIT_OK
 
 WATCHED = ("source", "locales", "styles", "pyproject.toml")
 VERSION_PATH = "/__plainpress/version"
@@ -76,14 +87,73 @@ def snapshot(root: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
+class RebuildFailed(Exception):
+    """The child build reported an error: its message is what the build printed."""
+
+
+NOTES = ("waiting for another build", "note: ")
+"""How the lines a build prints on stderr that are not errors begin (the build lock's)."""
+
+TRACEBACK = "Traceback (most recent call last):"
+
+
+def child_build(root: Path, build_args: Sequence[str] = (), *, debug: bool = False,
+                out: TextIO | None = None, log: Callable[[str], None] | None = None
+                ) -> Callable[[], None]:
+    """A `rebuild` for `Preview` that runs `plainpress -C ROOT build --quiet BUILD_ARGS` in a
+    child process and raises `RebuildFailed` with the child's errors.
+
+    Exit 0, or 1 with nothing but gate findings (the withheld pages say why), is a rebuild;
+    bad input (2), an error line on stderr (an output folder that cannot be written exits 1
+    too), a crash or a signal is a failure. Without `debug` a crash shows its last line, not
+    its traceback."""
+    command = [sys.executable, "-m", "pipeline.cli", "-C", str(Path(root).resolve()), "build",
+               "--quiet", *build_args, *(["--debug"] if debug else [])]
+    # `-m` puts the working folder first on sys.path: run from the folder that holds the
+    # package this process imported, so that the child runs the same code.
+    home = Path(pipeline.__file__).resolve().parent.parent
+    say = log or (lambda message: print(message, file=sys.stderr, flush=True))
+
+    def rebuild() -> None:
+        done = subprocess.run(command, cwd=home, stdin=subprocess.DEVNULL, capture_output=True,
+                              text=True, errors="replace")
+        print(done.stdout, end="", file=out or sys.stdout, flush=True)
+        lines = [line for line in done.stderr.splitlines() if line.strip()]
+        for line in lines:
+            if line.startswith(NOTES):
+                say(line)
+        errors = [line for line in lines if not line.startswith(NOTES)]
+        if done.returncode in (EXIT_OK, EXIT_GATE_FAILED) and not errors:
+            return
+        raise RebuildFailed(_failure(errors, done.returncode, debug))
+
+    rebuild.command = command  # for a reader of the log, and for the tests
+    return rebuild
+
+
+def _failure(errors: list[str], code: int, debug: bool) -> str:
+    """What the error box shows for a failed child build."""
+    if TRACEBACK in errors and not debug:
+        start = errors.index(TRACEBACK)
+        errors = [*errors[:start], f"plainpress: internal error: {errors[-1]} (run `plainpress "
+                  "serve --debug` for the traceback)"]
+    if code < 0:
+        errors.append(f"the build was stopped by {signal.Signals(-code).name}")
+    elif not errors:
+        errors.append(f"the build exited with status {code}")
+    return "\n".join(errors)
+
+
 class Preview:
-    """The HTTP server and the watcher; `start()` binds, `serve_forever()` blocks."""
+    """The HTTP server and the watcher; `start()` binds, `serve_forever()` blocks.
+
+    `rebuild` is called on the watcher's thread: it must not fork (`child_build` does not)."""
 
     def __init__(self, root: Path, out_dir: Path, rebuild: Callable[[], None],
                  host: str = "127.0.0.1", port: int = 8000, interval: float = 0.5,
-                 log: Callable[[str], None] | None = None):
+                 log: Callable[[str], None] | None = None, debug: bool = False):
         self.root, self.out_dir, self.rebuild = Path(root), Path(out_dir), rebuild
-        self.host, self.port, self.interval = host, port, interval
+        self.host, self.port, self.interval, self.debug = host, port, interval, debug
         self.log = log or (lambda message: print(message, file=sys.stderr, flush=True))
         self.version, self.error = 0, None
         self.lock = threading.Lock()
@@ -180,7 +250,7 @@ class Preview:
             with self.lock:
                 self.error = message
             self.log(f"build failed: {message}")
-            if os.environ.get("PLAINPRESS_DEBUG"):
+            if self.debug and not isinstance(exc, RebuildFailed):  # the child printed its own
                 traceback.print_exc()
             return
         with self.lock:
@@ -299,10 +369,12 @@ def _with_reload(page: bytes) -> bytes:
 
 def serve(root: Path, host: str = "127.0.0.1", port: int = 8000, *,
           rebuild: Callable[[], None], out_dir: Path, build_first: bool = True,
-          interval: float = 0.5, on_ready: Callable[[Preview], None] | None = None) -> None:
+          interval: float = 0.5, on_ready: Callable[[Preview], None] | None = None,
+          debug: bool = False) -> None:
     """Serve `out_dir` until Ctrl-C (or `Preview.stop()` from `on_ready`'s caller), rebuilding
-    when an input changes. `build_first` runs `rebuild()` once before serving."""
-    preview = Preview(root, out_dir, rebuild, host, port, interval)
+    when an input changes. `build_first` runs `rebuild()` once before serving. `debug` (the
+    CLI's `--debug`) prints the traceback of a rebuild that raised."""
+    preview = Preview(root, out_dir, rebuild, host, port, interval, debug=debug)
     if build_first:
         preview._rebuild()
     preview.start()

@@ -15,6 +15,7 @@ from pipeline.gates import fidelity
 from pipeline.gates.fidelity import CHECK, Unit, compare
 from pipeline.model import (BulletList, Field, Heading, ListItem, Loc, Paragraph, Text)
 from pipeline.render.context import RenderContext
+from pipeline.render.docx import render_docx
 from pipeline.render.handout import render_handout
 from pipeline.render.html import render_article
 from pipeline.render.pdf import PdfRenderer
@@ -47,7 +48,6 @@ def render(setup, doc, output: str) -> bytes:
     if output == "html":
         return render_article(doc, ctx, Labels(), for_print=False).encode("utf-8")
     if output == "docx":
-        from pipeline.render.docx import render_docx
         return render_docx(doc, ctx, Labels())
     html = (render_article(doc, ctx, Labels(), for_print=True) if output == "pdf"
             else render_handout(doc, ctx, Labels(), output))
@@ -71,8 +71,6 @@ def without(doc, kind=Paragraph, index: int = 0):
 
 @pytest.mark.parametrize("output", ["html", "pdf", "handout", "handout-large", "docx"])
 def test_real_renders_pass(setup, output):
-    if output == "docx":
-        pytest.importorskip("pipeline.render.docx")
     doc = sample(setup)
     result = only(check(doc, output, render(setup, doc, output), Labels()))
     assert result.passed, result.message
@@ -94,8 +92,6 @@ def test_units_walk_the_model_as_the_template_lays_it_out(setup):
 
 @pytest.mark.parametrize("output", ["html", "pdf", "docx"])
 def test_an_artifact_missing_a_paragraph_fails_with_its_line(setup, output):
-    if output == "docx":
-        pytest.importorskip("pipeline.render.docx")
     doc = sample(setup)
     short, dropped = without(doc)
     result = only(check(doc, output, render(setup, short, output), Labels()))
@@ -165,8 +161,6 @@ def test_replacement_character_in_a_readback_fails(setup):
 
 @pytest.mark.parametrize("output", ["pdf", "docx"])
 def test_a_damaged_file_is_a_finding_not_a_crash(setup, output):
-    if output == "docx":
-        pytest.importorskip("pipeline.render.docx")
     doc = sample(setup)
     data = render(setup, doc, output)
     result = only(check(doc, output, data[: len(data) // 2]))

@@ -358,6 +358,7 @@ def test_image_with_too_many_pixels(project, capsys):
     ("a b.png", "images/a%20b.png"),
     ("Ωμέγα 100% ok.PNG", "<images/Ωμέγα 100% ok.PNG>"),
 ], ids=["non-ascii", "space", "percent", "escaped-space", "everything"])
+@pytest.mark.slow
 def test_image_names_with_letters_spaces_and_percent(project, capsys, name, markdown):
     import io
     import zipfile
@@ -958,6 +959,7 @@ def html_text(page: str) -> str:
     ("Scan for the full article", "Escanee 100% %s %d %(x)s %%"),
     (STAMP, "Actualizado 100% por {team} — {date} %s %(team)s %%"),
 ])
+@pytest.mark.slow
 def test_percent_in_a_label_is_a_percent(es, capsys, msgid, label):
     # `Puntos clave (100 %)` was a traceback (`unsupported format character`), exit 1.
     import io
@@ -992,6 +994,7 @@ def test_literal_braces_in_a_label(es, capsys):
     assert "Actualizado por ES Test Review Team — agosto de 2025 {v2}" in html_text(page)
 
 
+@pytest.mark.slow
 def test_a_megabyte_msgstr_is_an_error_not_a_two_minute_pdf(es, capsys):
     line = set_msgstr(es, "bullet two", "viñeta " * 150_000)
     started = time.monotonic()
@@ -1063,12 +1066,11 @@ def po_lines(project, domain: str = "sample") -> list[str]:
 
 def msgfmt_verdict(path: Path) -> tuple[int, str]:
     """`msgfmt -c`'s exit status and its first error line, the judge we agree with."""
-    import shutil
     import subprocess
-    if shutil.which("msgfmt") is None:
-        pytest.skip("GNU gettext is installed by make")
-    proc = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True,
-                          text=True)
+
+    from conftest import require_tool
+    proc = subprocess.run([require_tool("msgfmt"), "-c", "-o", "/dev/null", str(path)],
+                          capture_output=True, text=True)
     errors = [l for l in proc.stderr.splitlines() if "warning" not in l and l.startswith(str(path))]
     return proc.returncode, errors[0] if errors else ""
 

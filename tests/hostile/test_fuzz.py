@@ -19,6 +19,7 @@ import os
 import re
 from html.parser import HTMLParser
 
+import pytest
 from babel.messages.pofile import escape
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
@@ -32,6 +33,8 @@ from pipeline.translate.localize import localize
 from pipeline.render.context import RenderContext
 from pipeline.render.html import render_article, stamp
 from pipeline.settings.labels import Labels
+
+pytestmark = pytest.mark.slow  # many generated examples, each through the whole pipeline
 
 EXAMPLES = int(os.environ.get("PLAINPRESS_FUZZ_EXAMPLES", "40"))
 FUZZ = settings(derandomize=True, max_examples=EXAMPLES, deadline=None, database=None,

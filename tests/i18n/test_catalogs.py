@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
-
-import pytest
 
 from pipeline.settings import config
 from pipeline.read import reader
 from pipeline.translate import catalogs, update
-from conftest import cldr_plural_forms, set_plural_forms, translate_all
+from conftest import cldr_plural_forms, require_tool, set_plural_forms, translate_all
 
 
 def read(project, relative):
@@ -46,13 +43,13 @@ def test_po_files_are_initialised_with_the_right_header(es_project):
     assert all(not m.string for m in po if m.id)
 
 
-@pytest.mark.skipif(shutil.which("msgcat") is None, reason="GNU gettext is installed by make")
 def test_msgcat_leaves_every_file_byte_identical(es_project):
+    msgcat = require_tool("msgcat")
     translate_all(es_project, "es")
     files = sorted((es_project.root / "locales").rglob("*.po*"))
     assert len(files) == 6
     for path in files:
-        out = subprocess.run(["msgcat", str(path)], capture_output=True, check=True).stdout
+        out = subprocess.run([msgcat, str(path)], capture_output=True, check=True).stdout
         assert out == path.read_bytes(), path
 
 

@@ -6,6 +6,7 @@ import io
 import zipfile
 
 import pikepdf
+import pytest
 
 from pipeline.settings import config
 from pipeline.read import reader
@@ -38,6 +39,7 @@ def test_keywords_are_messages_with_their_own_context(es_project):
     assert po.get("IVF", "keyword") is not None
 
 
+@pytest.mark.slow
 def test_translated_keywords_reach_html_pdf_and_docx_metadata(es_project):
     with_keywords(es_project)
     translate_all(es_project, "es", KEYWORDS)

@@ -22,6 +22,7 @@ def untranslated(text: str) -> list[str]:
     return [w for w in words if re.search(r"[aeiouAEIOU]", w) and w.lower() not in allowed]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("locale", ["en_XA", "ar_XB"])
 def test_no_text_bypasses_translation(project, locale):
     main(["-C", str(project.root), "build", "--locale", locale])

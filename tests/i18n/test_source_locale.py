@@ -84,6 +84,7 @@ def all_text(path) -> str:
     return html_text(data) + data.decode("utf-8")  # the text, and every attribute
 
 
+@pytest.mark.slow
 def test_a_spanish_source_prints_no_english_label(es_source, capsys):
     assert run(es_source, "build") == 0, capsys.readouterr().out
     pieces = english_pieces(es_source)

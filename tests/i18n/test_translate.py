@@ -53,6 +53,7 @@ def test_incomplete_locale_is_withheld_and_others_published(es_project, capsys):
     assert report["skipped"][0]["path"] == "es/sample.pdf"
 
 
+@pytest.mark.slow
 def test_allow_incomplete_publishes_a_marked_draft(es_project):
     assert build(es_project, "--format", "pdf", "--format", "handout",
                  "--allow-incomplete") == 0
@@ -70,6 +71,7 @@ def test_allow_incomplete_publishes_a_marked_draft(es_project):
         assert text.count(mark) >= pages, name
 
 
+@pytest.mark.slow
 def test_complete_translation_publishes(es_project, capsys):
     translate_all(es_project, "es")
     assert build(es_project) == 0
@@ -183,6 +185,7 @@ def update_catalogs(project):
     assert main(["-C", str(project.root), "i18n", "update"]) == 0
 
 
+@pytest.mark.slow
 def test_a_paragraph_added_to_the_article_only_keeps_the_handouts(es_project, capsys):
     translate_all(es_project, "es")
     assert build(es_project, "--locale", "es") == 0
@@ -212,6 +215,7 @@ def test_a_paragraph_added_to_the_article_only_keeps_the_handouts(es_project, ca
     assert mark not in pdf_text((built / "sample-handout.pdf").read_bytes())
 
 
+@pytest.mark.slow
 def test_a_handout_message_missing_withholds_only_the_handouts(es_project, capsys):
     translate_all(es_project, "es")
     text = es_project.read("source/sample.md")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 import subprocess
 
 import pikepdf
 import pytest
+import zxingcpp
+from conftest import require_tool
 
 from pipeline.gates import text_size
 from pipeline.cli import main
@@ -32,13 +33,11 @@ def built(project):
 
 
 def test_qr_code_decodes_to_the_article_url(built):
-    zxingcpp = pytest.importorskip("zxingcpp")
     from PIL import Image
-    if shutil.which("pdftoppm") is None:
-        pytest.skip("poppler-utils is installed by make test")
+    pdftoppm = require_tool("pdftoppm")
     for name in ("sample-handout.pdf", "sample-handout-large.pdf"):
         pdf = built.root / "build/en" / name
-        png = subprocess.run(["pdftoppm", "-png", "-r", "150", "-l", "4", "-singlefile",
+        png = subprocess.run([pdftoppm, "-png", "-r", "150", "-l", "4", "-singlefile",
                               "-f", str(_last_page(pdf)), str(pdf)], capture_output=True,
                              check=True).stdout
         found = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
@@ -79,6 +78,7 @@ def _elements(node):
             yield from _elements(kid)
 
 
+@pytest.mark.slow
 def test_page_sizes(project):
     assert build(project, "--format", "handout") == 0
     with pikepdf.open(project.root / "build/en/sample-handout.pdf") as pdf:
