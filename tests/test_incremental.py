@@ -271,3 +271,18 @@ def test_a_damaged_record_of_references_is_not_trusted(project):
     assert set(statuses(build(project.root, jobs=1)).values()) == {"reused"}
     state = json.loads(path.read_text("utf-8"))
     assert state["sources"]["sample"]["assets"] == ["source/images/square.png"]
+
+
+@pytest.mark.slow
+def test_the_same_project_in_another_folder_gives_the_same_bytes(project, tmp_path):
+    """A second clone of a site builds byte-identical files: no output depends on where the
+    project lies on disk (WeasyPrint names each image after its URL, so image URLs are the
+    project-relative ones the fetcher resolves, not absolute file paths)."""
+    other = tmp_path / "somewhere" / "else" / "entirely"
+    shutil.copytree(project.root, other)
+    selection = Selection(formats=("html", "pdf", "docx"))
+    build(project.root, selection, jobs=1)
+    build(other, selection, jobs=1)
+    for name in ("en/sample.html", "en/sample.pdf", "en/sample.docx"):
+        assert (project.root / "build" / name).read_bytes() == (other / "build" / name
+                                                                  ).read_bytes(), name

@@ -87,5 +87,7 @@ class RenderContext:
 
 
 def project_path(root: Path, src: str) -> str:
-    """The URL WeasyPrint sees for a project file (resolved by our URL fetcher)."""
-    return (root / src).resolve().as_uri()
+    """The URL WeasyPrint sees for a project file (resolved by our URL fetcher), the same
+    wherever the project is on disk."""
+    from pipeline.render.pdf.fetcher import site_url
+    return site_url(Path(src).as_posix())

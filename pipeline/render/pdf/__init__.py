@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pipeline.errors import SourceError
 from pipeline.model import Loc
 from pipeline.render.context import RenderContext
-from pipeline.render.pdf.fetcher import RefusedURL, make_fetcher
+from pipeline.render.pdf.fetcher import SITE, RefusedURL, make_fetcher
 
 
 class _Collect(logging.Handler):
@@ -54,7 +54,7 @@ class PdfRenderer:
         logger.addHandler(collect)
         try:
             document = weasyprint.HTML(
-                string=html, base_url=self.ctx.config.root.resolve().as_uri() + "/",
+                string=html, base_url=SITE,
                 url_fetcher=state["fetcher"])
             data = document.write_pdf(pdf_variant="pdf/ua-1", font_config=state["fonts"],
                                       uncompressed_pdf=False)

@@ -7,7 +7,7 @@ and becomes an error that names the source file being rendered.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote, urlsplit
 
 
 class RefusedURL(Exception):
@@ -19,14 +19,28 @@ class RefusedURL(Exception):
         self.reason = reason
 
 
-def allowed_path(url: str, roots: tuple[Path, ...]) -> Path:
+SITE = "file:///plainpress-site/"
+"""The URL the renderer gives the project folder, wherever it is on disk: a page's images are
+`SITE` + their project-relative path. WeasyPrint names an image in the PDF after its URL, so a
+URL with the real folder in it made the same project give different bytes in another clone."""
+
+
+def site_url(relative: str) -> str:
+    """The URL of a project file, from its project-relative path."""
+    return SITE + quote(relative, safe="/")
+
+
+def allowed_path(url: str, roots: tuple[Path, ...], project_root: Path | None = None) -> Path:
     """The local file `url` names, if it is inside one of `roots`; else RefusedURL."""
     parts = urlsplit(url)
     if parts.scheme != "file":
         raise RefusedURL(url, "the renderer fetches nothing from the network or other schemes")
     if parts.netloc not in ("", "localhost"):
         raise RefusedURL(url, "file URLs on other hosts are not allowed")
-    path = Path(unquote(parts.path)).resolve()
+    if project_root is not None and url.startswith(SITE):
+        path = (project_root / unquote(url[len(SITE):])).resolve()
+    else:
+        path = Path(unquote(parts.path)).resolve()
     if not any(path.is_relative_to(root) for root in roots):
         raise RefusedURL(url, "only files under source/ and styles/ may be read")
     if not path.is_file():
@@ -46,9 +60,9 @@ def make_fetcher(project_root: Path):
     class ConfinedFetcher(URLFetcher):
         def fetch(self, url, headers=None):
             try:
-                path = allowed_path(url, roots)
+                path = allowed_path(url, roots, project_root)
             except RefusedURL as refused:
                 raise Refusal(refused) from refused
-            return URLFetcherResponse(path.as_uri(), path.read_bytes())
+            return URLFetcherResponse(url, path.read_bytes())
 
     return ConfinedFetcher(), Refusal
