@@ -49,9 +49,14 @@ def test_semantics(project):
 
 
 def test_print_variant_points_images_at_project_files(project):
+    """The PDF renderer's page names images by their project path (the fetcher maps it to the
+    file), never by where the project lies on disk."""
+    from pipeline.render.pdf.fetcher import SITE, allowed_path
     html = render(project, for_print=True)
-    expected = (project.root / "source/images/square.png").resolve().as_uri()
-    assert f'src="{expected}"' in html
+    assert f'src="{SITE}source/images/square.png"' in html
+    assert str(project.root) not in html
+    assert allowed_path(f"{SITE}source/images/square.png", ((project.root / "source").resolve(),),
+                        project.root) == (project.root / "source/images/square.png").resolve()
 
 
 def test_text_is_escaped(project):
