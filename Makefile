@@ -8,8 +8,11 @@ PY            := $(VENV)/bin/python
 # Debian packages the outputs need: fonts for Latin fallback, Arabic and CJK; fast font subsetting.
 # GNU gettext lays PO files out the way translators' tools do (msgcat). poppler-utils: the
 # text-fidelity gate reads every PDF back with `pdftotext` too (as Evince and Okular copy text).
+# liblouis translates the braille outputs (the library and its tables; lou_translate, which the
+# tests use as an independent reader). Our own ctypes binding loads liblouis.so.20, so the venv
+# needs no system Python package (python3-louis is not used).
 SYSTEM_PACKAGES      := fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 fontconfig gettext \
-                        poppler-utils
+                        poppler-utils liblouis20 liblouis-data liblouis-bin
 # Extra packages the tests use: LibreOffice opens our DOCX files (page images come from
 # poppler's pdftoppm, installed above); headless Chromium runs axe-core on the HTML pages.
 TEST_SYSTEM_PACKAGES := libreoffice-writer-nogui chromium

@@ -21,6 +21,10 @@ class Kind(StrEnum):
     DOCX = "docx"
     HANDOUT = "handout"
     HANDOUT_LARGE = "handout-large"
+    BRAILLE = "braille"
+    HANDOUT_BRAILLE = "handout-braille"
+    BRAILLE_TEXT = "braille-text"
+    HANDOUT_BRAILLE_TEXT = "handout-braille-text"
 
 
 class Part(StrEnum):
@@ -47,7 +51,8 @@ class Output:
     gates: tuple[str, ...]
     """Gate ids (see `gates.GATES`) run on every artifact of this kind, in this order."""
     reader: str = "pdf"
-    """How `readback.text` reads its text back: `pdf`, `html` or `docx`."""
+    """How `readback.text` reads its text back: `pdf`, `html` or `docx` (`braille`: only
+    through liblouis, `readback.braille`)."""
     paged: bool = False
     """Laid out on paper: one job and one file per page-size edition."""
     pdf: bool = False
@@ -81,6 +86,17 @@ OUTPUTS: tuple[Output, ...] = (
            ("required-text", "text-fidelity", "pdf-ua", "page-budget", "min-text-size",
             "reading-level"),
            paged=True, pdf=True, edition="handout_large", min_text_pt=18.0, page_budget=4),
+    # Braille: one edition whatever the paper (a braille page is cells and lines, configured in
+    # [tool.plainpress.braille]); the .brl.txt preview is the same pages as Unicode braille.
+    Output(Kind.BRAILLE, "{id}.brf", "Braille article (BRF)", Part.ARTICLE,
+           "braille:render_brf", (), ("braille-format", "braille-readback"), reader="braille"),
+    Output(Kind.HANDOUT_BRAILLE, "{id}-handout.brf", "Braille handout (BRF)", Part.HANDOUT,
+           "braille:render_brf", (), ("braille-format", "braille-readback",
+                                      "braille-page-budget"), reader="braille"),
+    Output(Kind.BRAILLE_TEXT, "{id}.brl.txt", "Braille article preview", Part.ARTICLE,
+           "braille:render_text", (), ("braille-format",), reader="braille"),
+    Output(Kind.HANDOUT_BRAILLE_TEXT, "{id}-handout.brl.txt", "Braille handout preview",
+           Part.HANDOUT, "braille:render_text", (), ("braille-format",), reader="braille"),
 )
 """Every output kind, in the order builds plan them and the report shows them."""
 

@@ -21,6 +21,7 @@ import pytest
 from conftest import SAMPLE
 
 from pipeline.cli import main
+from pipeline.outputs import OUTPUTS
 
 
 def complete(path) -> bool:
@@ -38,6 +39,10 @@ def complete(path) -> bool:
             return zipfile.ZipFile(io.BytesIO(data)).testzip() is None
         except zipfile.BadZipFile:
             return False
+    if path.suffix in (".brf", ".txt"):  # braille: every page whole, page number last
+        from pipeline.readback import braille
+        pages = braille.read_brf(data) if path.suffix == ".brf" else braille.read_text(data)
+        return all(len(page) == 25 and page[-1].strip(" \u2800") for page in pages)
     return data.rstrip().endswith(b"</html>")
 
 
@@ -106,7 +111,7 @@ def test_killed_builds_leave_only_complete_artifacts_and_the_next_build_recovers
         else:
             pytest.fail(f"round {round_}: every build published everything before its kill")
         for path in build.rglob("*"):
-            if path.is_file() and path.suffix in (".pdf", ".docx", ".html"):
+            if path.is_file() and path.suffix in (".pdf", ".docx", ".html", ".brf", ".txt"):
                 assert complete(path), f"round {round_}: {path} is incomplete"
         now = {}
         for doc in KILLED_DOCS:
@@ -123,7 +128,7 @@ def test_killed_builds_leave_only_complete_artifacts_and_the_next_build_recovers
     assert main(["-C", str(project.root), "build", "-q"]) == 0
     assert not list(build.rglob(".*.tmp"))
     report = json.loads((build / "report.json").read_text())
-    assert len(report["artifacts"]) == 5 * len(KILLED_DOCS)
+    assert len(report["artifacts"]) == len(OUTPUTS) * len(KILLED_DOCS)
     for artifact in report["artifacts"]:
         assert artifact["published"]
         assert complete(build / artifact["path"])
@@ -142,7 +147,7 @@ def test_two_builds_at_once_wait_for_each_other(project):
     assert second.returncode == 0, err2
     assert "waiting for another build" in err1 + err2
     for path in (project.root / "build").rglob("*"):
-        if path.is_file() and path.suffix in (".pdf", ".docx", ".html"):
+        if path.is_file() and path.suffix in (".pdf", ".docx", ".html", ".brf", ".txt"):
             assert complete(path)
 
 

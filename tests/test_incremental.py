@@ -8,6 +8,7 @@ import shutil
 import pytest
 
 from pipeline.build import Selection, build
+from pipeline.outputs import OUTPUTS
 
 
 def statuses(result) -> dict[str, str]:
@@ -43,7 +44,9 @@ def test_editing_a_style_rebuilds_only_what_uses_it(project):
     result = statuses(build(project.root, jobs=1))
     assert result == {"en/sample.html": "reused", "en/sample.pdf": "reused",
                       "en/sample.docx": "reused", "en/sample-handout.pdf": "built",
-                      "en/sample-handout-large.pdf": "built"}
+                      "en/sample-handout-large.pdf": "built", "en/sample.brf": "reused",
+                      "en/sample-handout.brf": "reused", "en/sample.brl.txt": "reused",
+                      "en/sample-handout.brl.txt": "reused"}
 
 
 @pytest.mark.slow
@@ -156,22 +159,22 @@ def test_a_partial_build_reports_the_whole_build_folder(es_project):
     assert full.exit_code == 1  # es is untranslated: withheld
     partial = build(root, Selection(docs=("other",), locales=("en",)), jobs=1)
     assert partial.exit_code == 0
+    n = len(OUTPUTS)  # outputs per document and locale
     assert {o.filename for o in partial.outcomes} == {
-        f"en/other{suffix}" for suffix in (".html", ".pdf", ".docx", "-handout.pdf",
-                                           "-handout-large.pdf")}
+        "en/" + row.pattern.format(id="other") for row in OUTPUTS}
     report = json.loads((root / "build/report.json").read_text("utf-8"))
     paths = {a["path"]: a["published"] for a in report["artifacts"]}
-    assert len(paths) == 20
+    assert len(paths) == 4 * n
     assert not any(published for path, published in paths.items() if path.startswith("es/"))
     assert all(published for path, published in paths.items() if path.startswith("en/"))
-    assert report["summary"]["withheld"] == 10
-    assert report["run"] == {"artifacts": 5, "built": 0, "reused": 5, "withheld": 0}
+    assert report["summary"]["withheld"] == 2 * n
+    assert report["run"] == {"artifacts": n, "built": 0, "reused": n, "withheld": 0}
     assert {s["path"] for s in report["skipped"]} == {p for p in paths if p.startswith("es/")}
     assert any(c["check"] == "translation" and not c["passed"] for c in report["checks"])
     page = view(report, {})
-    assert page["verdict"]["kind"] == "fail" and "10 of 20" in page["verdict"]["text"]
+    assert page["verdict"]["kind"] == "fail" and f"{2 * n} of {4 * n}" in page["verdict"]["text"]
     assert page["project"] == "Test Clinic"
-    assert "5 outputs: 0 built, 5 unchanged" in page["run"]
+    assert f"{n} outputs: 0 built, {n} unchanged" in page["run"]
     html = (root / "build/report.html").read_text("utf-8")
     assert "<title>Build report — Test Clinic catalog</title>" in html
 

@@ -187,6 +187,10 @@ class Fingerprints:
         digest.update(self.source(doc_id).encode())
         for name in outputs.output(output).styles:
             digest.update(self.digest(self.root / "styles" / name).encode())
+        if outputs.output(output).reader == "braille":
+            # liblouis and its tables are system data outside the venv: an upgrade rebuilds.
+            from pipeline.readback.louis import data_digest
+            digest.update(data_digest().encode())
         if locale != self.source_locale:
             for domain in (doc_id, "shared"):
                 po = self.root / "locales" / locale / "LC_MESSAGES" / f"{domain}.po"

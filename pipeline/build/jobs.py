@@ -17,15 +17,15 @@ from pipeline.outputs import Output
 from pipeline.settings.config import Config
 
 PSEUDO_LOCALES = ("en_XA", "ar_XB")
-_PUBLISHABLE = re.compile(r"[A-Za-z0-9_-]+/[a-z0-9][a-z0-9-]*\.[a-z]+")
+_PUBLISHABLE = re.compile(r"[A-Za-z0-9_-]+/[a-z0-9][a-z0-9-]*(\.[a-z]+)+")
 
 
 def publishable(name: str) -> bool:
     """A name from the state file or journal has the shape of an artifact (`es/x.pdf`) with
     the extension of an output kind, so an edited or damaged file can never make a build
     remove anything else."""
-    extensions = {row.pattern.rpartition(".")[2] for row in outputs.OUTPUTS}
-    return bool(_PUBLISHABLE.fullmatch(name)) and name.rpartition(".")[2] in extensions
+    extensions = {row.pattern[row.pattern.index("."):] for row in outputs.OUTPUTS}
+    return bool(_PUBLISHABLE.fullmatch(name)) and any(name.endswith(e) for e in extensions)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,9 @@ def load_project(root: Path, selection: Selection,
         babel_locale(locale)
     theme = theme_mod.load(config)
     jobs = plan(config, selection)
+    if any(job.row.reader == "braille" for job in jobs):
+        from pipeline.readback.braille import check_tables
+        check_tables(config, selection.locales or config.locales)
     documents = reader.read_documents(config, list(dict.fromkeys(job.document for job in jobs)))
     return Project(config, theme, documents, selection.locales or config.locales,
                    selection.formats or KINDS)

@@ -17,4 +17,7 @@ GATES: dict[str, str] = {
     "min-text-size": "text_size",
     "reading-level": "reading_level",
     "jargon": "jargon",
+    "braille-format": "braille_format",
+    "braille-readback": "braille_readback",
+    "braille-page-budget": "braille_page_budget",
 }

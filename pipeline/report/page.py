@@ -27,6 +27,10 @@ OUTPUT_LABELS = {**{row.kind.value: row.label for row in OUTPUTS},
                  **{part.value: f"{part.value.capitalize()}: " + ", ".join(
                      row.label for row in OUTPUTS if row.part is part) for part in Part}}
 """What the report calls each output kind, and each part (the outputs it shows together)."""
+FILE_KINDS = {row.kind.value: row.pattern.rpartition(".")[2].upper()
+              for row in OUTPUTS if row.reader == "braille"}
+"""What a file card without a thumbnail says a braille file is (BRF, TXT)."""
+BRF_KINDS = tuple(row.kind.value for row in OUTPUTS if row.pattern.endswith(".brf"))
 STATUS = {  # kind: (symbol, short label)
     "pass": ("✓", "Published"), "warn": ("⚠", "Published, with warnings"),
     "fail": ("✗", "Withheld"), "skipped": ("–", "Skipped"), "none": ("·", "Not built")}
@@ -122,6 +126,7 @@ def view(report: dict, thumbnails: dict[str, bytes], email_limit_kb: int = 500) 
         "outputs": [{"id": o, "label": OUTPUT_LABELS.get(o, o)} for o in outputs],
         "grid": grid, "status": STATUS,
         "reading": _reading(checks, documents),
+        "braille": _braille(checks, documents),
         "translation": [{"locale": _locale(code), **_progress(row)}
                         for code, row in translation.items()],
         "problems": _problems(problems), "problem_count": len(problems),
@@ -247,6 +252,31 @@ def _effect(adds, scale: str) -> str:
     return f"adds {adds:g} to the grade"
 
 
+def _braille(checks: list[dict], documents: list[str]) -> list[dict]:
+    """Braille rows per document: the table, the share of words liblouis read back against
+    the minimum, the pages, and the first braille page as cells (from the gates' metrics)."""
+    found: dict[tuple, dict] = {}
+    for check in checks:
+        key = (check.get("document"), check.get("locale"), check.get("output"))
+        metrics = check.get("metrics") or {}
+        if check.get("check") == "braille-readback" and "share" in metrics:
+            found.setdefault(key, {}).update(
+                share=metrics["share"], minimum=metrics.get("minimum"),
+                table=metrics.get("table", ""), words=metrics.get("words"),
+                recovered=metrics.get("recovered"), passed=bool(check.get("passed")),
+                compared=metrics.get("compared", "words"),
+                literal=metrics.get("literal_share"), missing=metrics.get("missing", []))
+        elif check.get("check") == "braille-format" and key[2] in BRF_KINDS:
+            found.setdefault(key, {}).update(first_page=metrics.get("first_page", ""),
+                                             pages=metrics.get("pages"))
+    rows = defaultdict(list)
+    for (doc, locale, output), row in found.items():
+        if "share" in row:
+            rows[doc].append({"locale": _locale(locale or ""), "output":
+                              OUTPUT_LABELS.get(output, output), "first_page": "", **row})
+    return [{"document": doc, "rows": rows[doc]} for doc in documents if rows.get(doc)]
+
+
 def _progress(row: dict) -> dict:
     keys = ("translated", "fuzzy", "untranslated", "obsolete")
     counts = {k: int(row.get(k, 0) or 0) for k in keys}
@@ -298,7 +328,8 @@ def _files(artifacts: list[dict], thumbnails: dict[str, bytes], limit_kb: int,
             "label": OUTPUT_LABELS.get(a.get("output"), a.get("output")),
             "document": a.get("document"), "locale": _locale(a.get("locale", "")),
             "pages": a.get("pages"), "size_kb": f"{size_kb:,.1f}", "pdf": pdf,
-            "kind": "PDF" if pdf else str(a.get("output", "")).upper(),
+            "kind": "PDF" if pdf else FILE_KINDS.get(a.get("output"),
+                                                     str(a.get("output", "")).upper()),
             "over_limit": pdf and size_kb > limit_kb,
             "thumbnail": "data:image/png;base64," + base64.b64encode(png).decode("ascii")
             if png else None})

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from pipeline.errors import ConfigError
 from pipeline.model import Loc
+from pipeline.settings.braille import BrailleSettings, parse as parse_braille
 
 PAGE_SIZES = ("letter", "a4")
 
@@ -55,6 +56,8 @@ class Config:
     job_timeout_s: float = 300.0
     """Seconds one job (document × locale × output) may take before it is ended and its
     artifact withheld; a long article renders in well under a minute."""
+    braille: BrailleSettings = field(default_factory=BrailleSettings)
+    """`[tool.plainpress.braille]`: cells, lines, page numbers, tables per locale."""
 
     @property
     def page_size(self) -> str:
@@ -82,6 +85,7 @@ _SCHEMA: dict[str, type | tuple[type, ...]] = {
     "jargon": list,
     "reference_docx": str,
     "job_timeout_s": (int, float),
+    "braille": dict,
 }
 _TYPE_NAMES = {str: "text in quotes", list: "a list in brackets [ ]", int: "a whole number",
                dict: "a table", float: "a number", bool: "true or false"}
@@ -211,6 +215,7 @@ def load(root: Path) -> Config:
         jargon=tuple(jargon),
         reference_docx=table.get("reference_docx"),
         job_timeout_s=float(timeout),
+        braille=parse_braille(table.get("braille", {}), where),
     )
 
 
@@ -253,7 +258,8 @@ def _example(key: str) -> str:
             "reading_level": "a [tool.plainpress.reading_level] table",
             "jargon": '`jargon = ["word", "other word"]`',
             "reference_docx": '`reference_docx = "styles/reference.docx"`',
-            "job_timeout_s": "`job_timeout_s = 300`"}.get(key, f"`{key}`")
+            "job_timeout_s": "`job_timeout_s = 300`",
+            "braille": "a [tool.plainpress.braille] table"}.get(key, f"`{key}`")
 
 
 def _check_locale(code: str, loc: Loc) -> None:

@@ -9,6 +9,7 @@ import pytest
 from pipeline.settings import config
 from pipeline.read import reader
 from pipeline.cli import main
+from pipeline.outputs import OUTPUTS, Part
 from pipeline.translate import qa
 from pipeline.translate.apply import load, translate
 from pipeline.translate.units import units
@@ -185,6 +186,16 @@ def update_catalogs(project):
     assert main(["-C", str(project.root), "i18n", "update"]) == 0
 
 
+def _kinds(part: Part) -> set[str]:
+    """The output kinds that show one part of a document (the article or the handouts)."""
+    return {row.kind.value for row in OUTPUTS if row.part is part}
+
+
+def _files(part: Part) -> set[str]:
+    """The sample's file names of those outputs."""
+    return {row.pattern.format(id="sample") for row in OUTPUTS if row.part is part}
+
+
 @pytest.mark.slow
 def test_a_paragraph_added_to_the_article_only_keeps_the_handouts(es_project, capsys):
     translate_all(es_project, "es")
@@ -198,14 +209,14 @@ def test_a_paragraph_added_to_the_article_only_keeps_the_handouts(es_project, ca
     out = capsys.readouterr().out
     assert "untranslated: “A new paragraph for the article only.”" in out
     built = es_project.root / "build/es"
-    for name in ("sample-handout.pdf", "sample-handout-large.pdf"):
+    for name in _files(Part.HANDOUT):
         assert (built / name).is_file(), name  # the handout does not show the paragraph
-    for name in ("sample.html", "sample.pdf", "sample.docx"):
+    for name in _files(Part.ARTICLE):
         assert not (built / name).exists(), name
     report = json.loads((es_project.root / "build/report.json").read_text())
-    assert {s["output"] for s in report["skipped"]} == {"html", "pdf", "docx"}
+    assert {s["output"] for s in report["skipped"]} == _kinds(Part.ARTICLE)
     published = {a["output"] for a in report["artifacts"] if a["published"]}
-    assert published == {"handout", "handout-large"}
+    assert published == _kinds(Part.HANDOUT)
     # The draft mark goes only on the outputs that have gaps.
     assert build(es_project, "--locale", "es", "--allow-incomplete") == 0
     from pipeline.readback.text import pdf_text
@@ -224,7 +235,7 @@ def test_a_handout_message_missing_withholds_only_the_handouts(es_project, capsy
     update_catalogs(es_project)
     assert build(es_project, "--locale", "es") == 1
     built = es_project.root / "build/es"
-    assert {p.name for p in built.iterdir()} == {"sample.html", "sample.pdf", "sample.docx"}
+    assert {p.name for p in built.iterdir()} == _files(Part.ARTICLE)
 
 
 def test_a_title_missing_withholds_every_output(es_project):
