@@ -31,6 +31,7 @@ TOOL_PACKAGES = {
     "msgfmt": "gettext",
     "fc-list": "fontconfig",
     "fc-match": "fontconfig",
+    "lou_translate": "liblouis-bin",
 }
 """The Debian package that puts each program the tests run on PATH."""
 

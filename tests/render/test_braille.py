@@ -9,12 +9,12 @@ in, where the blank lines are, what the page-number line holds, and what libloui
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from conftest import require_tool
 from pipeline.build import Selection, build
 from pipeline.gates.braille_readback import readback_check
 from pipeline.readback import braille as brf
@@ -186,9 +186,7 @@ def test_handout_replaces_the_qr_code_with_the_address(sample):
 
 def test_lou_translate_reads_our_brf_as_our_binding_does(sample):
     """Debian's `lou_translate --backward`, an independent reader, on the written file."""
-    tool = shutil.which("lou_translate")
-    if tool is None:
-        pytest.skip("liblouis-bin is not installed (make installs it)")
+    tool = require_tool("lou_translate")
     data = built(sample)
     lines = [l for page in lines_of(data) for l in page[:-1] if l.strip()]
     # lou_translate reads `\` as the start of an escape; BRF's `\` (the "ou" cell) is doubled.
