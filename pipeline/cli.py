@@ -73,6 +73,17 @@ def make_parser() -> argparse.ArgumentParser:
     _selection_args(serve)
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    init = commands.add_parser("init", parents=[common],
+                               help="create a new site (plainpress.toml, source/, locales/)")
+    init.add_argument("dir", type=Path, help="the new site's folder (new or empty)")
+    init.add_argument("--organisation", required=True, metavar="NAME",
+                      help="the clinic credited in every output")
+    init.add_argument("--source-locale", default="en", metavar="L",
+                      help="the language the sources are written in (default: en)")
+    init.add_argument("--locale", action="append", default=[], metavar="L",
+                      help="a language to translate into (repeatable)")
+    init.add_argument("--page-size", choices=("letter", "a4"), default="letter",
+                      help="page size of the PDFs and DOCX (default: letter)")
     new = commands.add_parser("new", parents=[common], help="start a new source document")
     new.add_argument("id", help="the document id, e.g. knee-pain (becomes source/ID.md)")
     return parser
@@ -201,11 +212,26 @@ def _build_argv(args) -> list[str]:
     return argv
 
 
+def _shown(root: Path, path: Path) -> str:
+    """A project file as a relative path; a default as the one shipped with Plainpress."""
+    if path.is_relative_to(root):
+        return path.relative_to(root).as_posix()
+    return f"styles/templates/{path.name} (shipped with Plainpress)"
+
+
 def run(argv: list[str]) -> int:
     args = make_parser().parse_args(argv)
     from pipeline.build import Selection, build, check_existing
     from pipeline.settings.config import find_root
 
+    if args.command == "init":
+        from pipeline.devtools.init import init
+        folder = getattr(args, "project", Path.cwd()) / args.dir
+        init(folder, args.organisation, args.source_locale, args.locale, args.page_size)
+        print(f"created the site {args.dir}; replace the [[…]] placeholders in "
+              f"source/_shared/ and source/example-topic.md, then run "
+              f"`plainpress build -C {args.dir}` (see {args.dir}/README.md)")
+        return 0
     root = find_root(getattr(args, "project", Path.cwd()).resolve())
     if args.command == "new":
         from pipeline.settings.config import load
@@ -213,7 +239,7 @@ def run(argv: list[str]) -> int:
         locale = load(root).source_locale
         path = new_document(root, args.id, locale=locale)
         print(f"created {path.relative_to(root)} from "
-              f"{template_path(root, locale).relative_to(root)}; edit it, then run "
+              f"{_shown(root, template_path(root, locale))}; edit it, then run "
               f"`plainpress build --doc {args.id}`")
         return 0
     if args.command == "i18n":

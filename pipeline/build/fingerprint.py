@@ -4,7 +4,8 @@ A job (document × locale × output) is rebuilt only when the hash of its inputs
 source file and every file its model references (`Document.assets` and every image of the body,
 the handout and the snippets), the shared snippets, the PO files of its locale (and the `ui`
 catalog its labels come from, for a source locale that is not English), the style files its
-output uses, the theme, `pyproject.toml`, its page-size edition (paged outputs only), the
+output uses (the site's own or the package's default), the theme, the configuration file, its
+page-size edition (paged outputs only), the
 pipeline's own code, and what it depends on outside the project: the installed library versions
 and the font files the theme resolves to.
 
@@ -27,7 +28,9 @@ from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from pipeline.model import Document, Figure, walk
+from pipeline.settings.config import config_path
 from pipeline.settings.labels import labels_translated, ui_catalog
+from pipeline.settings.styles import project_file, style_path
 
 from pipeline import outputs
 
@@ -79,7 +82,7 @@ def font_digest(root: Path, theme: str) -> str:
     from pipeline.settings.fonts import identity
 
     try:
-        fonts = tomllib.loads((root / theme).read_text("utf-8")).get("fonts", {})
+        fonts = tomllib.loads(project_file(root, theme).read_text("utf-8")).get("fonts", {})
     except (OSError, ValueError):
         return "no theme"
     families = [value for value in fonts.values() if isinstance(value, str)]
@@ -102,9 +105,9 @@ class Fingerprints:
         self._reading: tuple | None = None
         common = hashlib.sha256()
         for part in (pipeline_digest(), library_digest(), font_digest(root, theme),
-                     self.digest(root / "pyproject.toml"),
-                     self.digest(root / theme), str(allow_incomplete),
-                     self.digest(root / reference_docx) if reference_docx else "-"):
+                     self.digest(config_path(root)),
+                     self.digest(project_file(root, theme)), str(allow_incomplete),
+                     self.digest(project_file(root, reference_docx)) if reference_docx else "-"):
             common.update(part.encode())
         shared = hashlib.sha256()
         for path in sorted((root / "source" / "_shared").glob("*.md")):
@@ -186,7 +189,8 @@ class Fingerprints:
         digest.update(f"{self.common}|{doc_id}|{locale}|{output}|{page_size}|".encode())
         digest.update(self.source(doc_id).encode())
         for name in outputs.output(output).styles:
-            digest.update(self.digest(self.root / "styles" / name).encode())
+            # The file the renderer reads: the site's own, else the package's default.
+            digest.update(self.digest(style_path(self.root, name)).encode())
         if outputs.output(output).reader == "braille":
             # liblouis and its tables are system data outside the venv: an upgrade rebuilds.
             from pipeline.readback.louis import data_digest

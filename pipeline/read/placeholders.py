@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pipeline.errors import SourceError
 from pipeline.read.markdown import plain
+from pipeline.settings.styles import style_files
 from pipeline import model as m
 from pipeline.model import walk
 
@@ -33,8 +34,23 @@ def unmark(template: str) -> str:
 
 
 def templates(styles_dir: Path) -> list[Path]:
-    """The new-document templates of a project (one per language, or one)."""
-    return sorted((styles_dir / "templates").glob(TEMPLATES))
+    """The new-document templates of a project (one per language, or one): its own, and the
+    package's defaults it does not override, since `plainpress new` writes from either."""
+    return list(style_files(styles_dir.parent, "templates", TEMPLATES).values())
+
+
+def marked(text: str, shown: str) -> list[SourceError]:
+    """One error per `[[…]]` left in a file: `plainpress init` writes the shared disclaimer
+    and contact block that way, to be replaced by the clinic's approved text."""
+    errors = []
+    for found in MARK.finditer(text):
+        line = text.count("\n", 0, found.start()) + 1
+        words = " ".join(found.group(1).split())
+        short = words if len(words) <= 60 else words[:57] + "…"
+        errors.append(SourceError(m.Loc(shown, line), f"placeholder “{short}” is still here",
+                                  hint="replace it, brackets and all, with your approved text",
+                                  code="placeholder"))
+    return errors
 
 
 def _pattern(sentence: str) -> re.Pattern | None:

@@ -244,6 +244,8 @@ def _read_snippet(config: Config, name: str, problems: Problems) -> Snippet | No
                           hint=f"create {shown} with the approved {name} text; every output "
                                "ends with it")
     text = read_text(path, shown, problems)
+    for error in placeholders.marked(text, shown):  # `plainpress init` left it to replace
+        problems.add(error)
     body, handouts = read_blocks(text, Context(shown, problems=problems))
     for handout_loc, _ in handouts:
         problems.add(SourceError(handout_loc, "a shared block cannot hold a handout",

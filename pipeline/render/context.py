@@ -17,6 +17,7 @@ from markupsafe import Markup
 from pipeline.settings.config import Config
 from pipeline.errors import ConfigError, SourceError
 from pipeline.model import Loc
+from pipeline.settings.styles import style_dirs
 from pipeline.settings.theme import Theme
 from pipeline.settings.labels import Field, Labels, css_string, page_counter
 
@@ -34,7 +35,8 @@ class RenderContext:
     @cached_property
     def env(self) -> jinja2.Environment:
         env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(self.config.styles_dir)),
+            # The site's styles/ first, then the package's defaults: a site overrides one file.
+            loader=jinja2.FileSystemLoader([str(p) for p in style_dirs(self.config.root)]),
             autoescape=jinja2.select_autoescape(enabled_extensions=("html.j2",),
                                                 default_for_string=True),
             undefined=jinja2.StrictUndefined,

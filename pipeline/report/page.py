@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pipeline.outputs import KINDS, OUTPUTS, Part, is_pdf
 from pipeline.outputs import shows as covers
+from pipeline.settings.styles import DEFAULT_STYLES
 
 OUTPUT_ORDER = KINDS
 OUTPUT_LABELS = {**{row.kind.value: row.label for row in OUTPUTS},
@@ -37,7 +38,6 @@ STATUS = {  # kind: (symbol, short label)
 SCALES = {"grade": "grade", "inflesz": "INFLESZ"}
 FORMULAS = {"flesch-kincaid-grade": "Flesch–Kincaid grade", "smog": "SMOG",
             "szigriszt-pazos-inflesz": "Szigriszt-Pazos (INFLESZ scale)"}
-DEFAULT_STYLES = Path(__file__).resolve().parents[2] / "styles"
 
 
 def thumbnail(pdf_bytes: bytes, width_px: int = 160) -> bytes:
@@ -60,15 +60,17 @@ def render_report_html(report: dict, thumbnails: dict[str, bytes], email_limit_k
                        *, styles_dir: Path | None = None) -> bytes:
     """The report page as UTF-8 bytes. `thumbnails` maps an artifact path (`en/x.pdf`) to the
     PNG of its first page; `styles_dir` holds `templates/report.html.j2` and `css/report.css`
-    (default: the styles shipped next to this package)."""
+    (each file falls back to the one shipped with Plainpress)."""
     import jinja2
     from markupsafe import Markup
 
-    styles = Path(styles_dir or DEFAULT_STYLES)
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(styles)), autoescape=True,
+    folders = list(dict.fromkeys([Path(styles_dir or DEFAULT_STYLES), DEFAULT_STYLES]))
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader([str(p) for p in folders]),
+                             autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True,
                              lstrip_blocks=True)
-    css_path = styles / "css" / "report.css"
+    css_path = next((p / "css" / "report.css" for p in folders
+                     if (p / "css" / "report.css").is_file()), folders[-1] / "css" / "report.css")
     css = css_path.read_text("utf-8") if css_path.is_file() else ""
     if "</" in css:
         raise ValueError(f"{css_path} contains `</`, which would end the page's <style>")

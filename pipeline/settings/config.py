@@ -1,7 +1,13 @@
-"""Site configuration: `[tool.plainpress]` in `pyproject.toml` → a typed, frozen `Config`.
+"""Site configuration → a typed, frozen `Config`.
 
-Unknown keys and values of the wrong type are errors that name `pyproject.toml`, the line and
-the key, so a typo never silently falls back to a default. Values are checked too: locale codes
+A site is configured in its own `plainpress.toml` (the keys at the top level, what
+`plainpress init` writes); this repository's sample site keeps them in `[tool.plainpress]` of
+its `pyproject.toml`, beside the product's packaging. A folder with both is an error: which one
+counts would be a guess.
+
+Unknown keys and values of the wrong type are errors that name the file, the line and
+the key, so a typo never silently falls back to a default; a key that a newer Plainpress
+renamed (`RENAMED`) is an error naming the new key. Values are checked too: locale codes
 must look like locale codes (they become folder names under `locales/` and `build/`) and be
 known to CLDR; numbers must be finite (a `nan` threshold would switch a gate off); `theme` and
 `reference_docx` must be relative paths under `styles/` (the renderers read nothing else).
@@ -38,9 +44,11 @@ class Config:
     """Everything `[tool.plainpress]` can say, with defaults filled in."""
 
     root: Path
-    """The project folder (where `pyproject.toml` is)."""
+    """The project folder (where its configuration file is)."""
     organisation: str
     """Credited as the author of every output."""
+    config_file: str = "plainpress.toml"
+    """`plainpress.toml`, or `pyproject.toml` with a `[tool.plainpress]` table."""
     source_locale: str = "en"
     locales: tuple[str, ...] = ("en",)
     """Locales to publish, the source locale included."""
@@ -87,6 +95,12 @@ _SCHEMA: dict[str, type | tuple[type, ...]] = {
     "job_timeout_s": (int, float),
     "braille": dict,
 }
+SITE_FILE = "plainpress.toml"
+RENAMED: dict[str, str] = {
+    "email_limit_kb": "email_size_limit_kb",
+}
+"""Keys an earlier Plainpress read, and the key that replaced each (an error names the new
+one, so an upgrade says what to change instead of "unknown setting")."""
 _TYPE_NAMES = {str: "text in quotes", list: "a list in brackets [ ]", int: "a whole number",
                dict: "a table", float: "a number", bool: "true or false"}
 _LOCALE_CODE = re.compile(r"^[A-Za-z]{2,3}(?:[_-][A-Za-z0-9]{2,8})*$")
@@ -98,15 +112,33 @@ _READING_KEYS = {
 }
 
 
+def _has_table(path: Path) -> bool:
+    return path.is_file() and "[tool.plainpress" in path.read_text("utf-8", "replace")
+
+
+def config_path(root: Path) -> Path:
+    """The configuration file of the project at `root`: `plainpress.toml`, else
+    `pyproject.toml` (checked by `find_root`)."""
+    own = root / SITE_FILE
+    return own if own.is_file() else root / "pyproject.toml"
+
+
 def find_root(start: Path) -> Path:
-    """The nearest folder at or above `start` whose pyproject.toml has `[tool.plainpress]`."""
+    """The nearest folder at or above `start` with a `plainpress.toml`, or a pyproject.toml
+    that has `[tool.plainpress]`; both in one folder is an error."""
     for folder in (start, *start.parents):
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file() and "[tool.plainpress" in candidate.read_text("utf-8", "replace"):
+        own, packaging = folder / SITE_FILE, folder / "pyproject.toml"
+        if own.is_file() and _has_table(packaging):
+            raise ConfigError(
+                f"{folder} has both plainpress.toml and [tool.plainpress] in pyproject.toml",
+                Loc(SITE_FILE), hint="keep the settings in one of them: move them into "
+                "plainpress.toml and delete the [tool.plainpress] table, or the reverse")
+        if own.is_file() or _has_table(packaging):
             return folder
     raise ConfigError(
-        f"no pyproject.toml with a [tool.plainpress] table at or above {start}",
-        hint="run plainpress inside a Plainpress project, or create one with `plainpress new`",
+        f"no plainpress.toml (or pyproject.toml with [tool.plainpress]) at or above {start}",
+        hint="run plainpress inside a Plainpress site, or create one with "
+             "`plainpress init DIR --organisation NAME`",
     )
 
 
@@ -119,40 +151,45 @@ def _line_of(text: str, key: str) -> int | None:
 
 
 def load(root: Path) -> Config:
-    """Read and validate `root/pyproject.toml`."""
-    path = root / "pyproject.toml"
+    """Read and validate the configuration of the project at `root` (`config_path`)."""
+    path = config_path(root)
+    name = path.name
+    own = name == SITE_FILE
+    table_name = name if own else "[tool.plainpress]"
     try:
         data_bytes = path.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"cannot read pyproject.toml: {exc.strerror}",
-                          Loc("pyproject.toml")) from exc
+        raise ConfigError(f"cannot read {name}: {exc.strerror}", Loc(name)) from exc
     try:
         text = data_bytes.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data_bytes[:exc.start].count(b"\n") + 1
-        raise ConfigError(f"pyproject.toml is not UTF-8: invalid byte at byte {exc.start}",
-                          Loc("pyproject.toml", line),
+        raise ConfigError(f"{name} is not UTF-8: invalid byte at byte {exc.start}",
+                          Loc(name, line),
                           hint="save the file as UTF-8 in your editor") from exc
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         match = re.search(r"line (\d+)", str(exc))
-        loc = Loc("pyproject.toml", int(match.group(1)) if match else None)
-        raise ConfigError(f"pyproject.toml is not valid TOML: {exc}", loc,
+        loc = Loc(name, int(match.group(1)) if match else None)
+        raise ConfigError(f"{name} is not valid TOML: {exc}", loc,
                           hint="fix the TOML syntax at that line") from exc
-    table = data.get("tool", {}).get("plainpress")
+    table = data if own else data.get("tool", {}).get("plainpress")
     if not isinstance(table, dict):
-        raise ConfigError("pyproject.toml has no [tool.plainpress] table", Loc("pyproject.toml"),
+        raise ConfigError("pyproject.toml has no [tool.plainpress] table", Loc(name),
                           hint="add [tool.plainpress] with at least `organisation = \"…\"`")
 
     def where(key: str) -> Loc:
-        return Loc("pyproject.toml", _line_of(text, key))
+        return Loc(name, _line_of(text, key))
 
     for key, value in table.items():
+        if key in RENAMED:
+            raise ConfigError(f"`{key}` was renamed `{RENAMED[key]}`", where(key),
+                              hint=f"write `{RENAMED[key]}` instead of `{key}` in {name}")
         if key not in _SCHEMA:
             close = difflib.get_close_matches(key, _SCHEMA, n=1)
             hint = f"did you mean `{close[0]}`?" if close else f"known keys: {', '.join(_SCHEMA)}"
-            raise ConfigError(f"unknown setting `{key}` in [tool.plainpress]", where(key), hint)
+            raise ConfigError(f"unknown setting `{key}` in {table_name}", where(key), hint)
         if not isinstance(value, _SCHEMA[key]) or isinstance(value, bool):
             expected = _TYPE_NAMES.get(_SCHEMA[key], getattr(_SCHEMA[key], "__name__", "a number"))
             found = _TYPE_NAMES.get(type(value), type(value).__name__)
@@ -160,9 +197,8 @@ def load(root: Path) -> Config:
                               where(key), hint=f"write it as {_example(key)}")
 
     if "organisation" not in table or not table["organisation"].strip():
-        raise ConfigError("[tool.plainpress] needs `organisation`",
-                          where("organisation") if "organisation" in table
-                          else Loc("pyproject.toml"),
+        raise ConfigError(f"{table_name} needs `organisation`",
+                          where("organisation") if "organisation" in table else Loc(name),
                           hint='add `organisation = "Your clinic"`; it is credited in every output')
     source_locale = table.get("source_locale", "en")
     locales = table.get("locales", [source_locale])
@@ -172,7 +208,7 @@ def load(root: Path) -> Config:
                               hint='write it as `locales = ["en", "es"]`')
     for key, codes in (("source_locale", [source_locale]), ("locales", locales)):
         for code in codes:
-            _check_locale(code, where(key) if key in table else Loc("pyproject.toml"))
+            check_locale(code, where(key) if key in table else Loc(name))
     if table.get("email_size_limit_kb", 1) < 1:
         raise ConfigError("`email_size_limit_kb` must be at least 1",
                           where("email_size_limit_kb"),
@@ -190,7 +226,8 @@ def load(root: Path) -> Config:
     reading = table.get("reading_level", {})
     for key, value in reading.items():
         if key not in _READING_KEYS:
-            raise ConfigError(f"unknown setting `{key}` in [tool.plainpress.reading_level]",
+            raise ConfigError(f"unknown setting `{key}` in "
+                              f"{'[reading_level]' if own else '[tool.plainpress.reading_level]'}",
                               where(key), hint=f"known keys: {', '.join(_READING_KEYS)}")
         if not isinstance(value, _READING_KEYS[key]) or isinstance(value, bool):
             raise ConfigError(f"`{key}` must be a number, not {_shown(value)}", where(key),
@@ -206,6 +243,7 @@ def load(root: Path) -> Config:
     return Config(
         root=root,
         organisation=table["organisation"].strip(),
+        config_file=name,
         source_locale=source_locale,
         locales=tuple(dict.fromkeys(locales)),
         page_sizes=page_sizes,
@@ -262,7 +300,7 @@ def _example(key: str) -> str:
             "braille": "a [tool.plainpress.braille] table"}.get(key, f"`{key}`")
 
 
-def _check_locale(code: str, loc: Loc) -> None:
+def check_locale(code: str, loc: Loc) -> None:
     """A locale code must be well formed (it names folders) and known to CLDR."""
     from pipeline.settings.locale import PSEUDO
     if not _LOCALE_CODE.match(code):

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from pipeline.settings.styles import SHIPPED_LOCALES  # the shipped es, ar, zh_Hans labels
+
 _TOKEN = re.compile(r"\{\{|\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -111,9 +113,6 @@ def page_counter(parts: list[object]) -> str:
             out.append(f'"{css_string(str(piece))}"')
     return " ".join(out) or '""'
 
-
-SHIPPED_LOCALES = Path(__file__).resolve().parents[2] / "locales"
-"""Where the `ui` translations that come with Plainpress live (es, ar, zh_Hans)."""
 
 
 def labels_translated(locale: str) -> bool:

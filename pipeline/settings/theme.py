@@ -1,5 +1,7 @@
 """The theme (`styles/theme.toml`): fonts, sizes and colours shared by the CSS and the DOCX.
 
+A site without its own `styles/theme.toml` gets the default theme shipped with Plainpress.
+
 Loaded once and validated: a colour that is not `#rrggbb`, a size that is not a number, or a
 text colour whose contrast against the background is under WCAG 2.2 AAA (7:1) is an error.
 """
@@ -11,6 +13,7 @@ import tomllib
 from dataclasses import dataclass
 
 from pipeline.settings.config import Config
+from pipeline.settings.styles import project_file
 from pipeline.errors import ConfigError
 from pipeline.model import Loc
 
@@ -52,7 +55,7 @@ def contrast(foreground: str, background: str) -> float:
 
 def load(config: Config) -> Theme:
     """Read and check the theme named by `[tool.plainpress] theme`."""
-    path = config.root / config.theme
+    path = project_file(config.root, config.theme)  # the site's, else the default
     shown = config.theme
     try:
         data = tomllib.loads(path.read_text("utf-8"))

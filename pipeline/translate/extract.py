@@ -1,7 +1,8 @@
 """Documents and templates → message templates (`locales/<domain>.pot`).
 
 One domain per document (its title, summary, body and handout), `shared` (the approved
-snippets) and `ui` (labels in `styles/templates/*.j2` and the `labels(...)` calls of the
+snippets) and `ui` (labels in the templates the site uses, its own `styles/templates/*.j2`
+or the package's defaults, and the `labels(...)` calls of the
 pipeline). Each message carries its `#:` location and `#.` notes; handout messages carry the
 msgctxt `handout`.
 
@@ -17,17 +18,16 @@ import datetime as dt
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
+from babel.messages.extract import extract_from_dir, extract_from_file
 
 from pipeline.settings.config import Config
+from pipeline.settings.styles import style_files
 from pipeline.model import Document
 from pipeline.translate.units import units
 
 UI_DOMAIN = "ui"
 SHARED_DOMAIN = "shared"
 PIPELINE = Path(__file__).resolve().parent.parent
-UI_SOURCES = [("styles", "templates/**.j2", "jinja2.ext:babel_extract"),
-              ("pipeline", "render/**.py", "python")]  # where the labels are printed
 UI_KEYWORDS = {"_": None, "labels": None, "gettext": None, "parts": None}
 """`parts` is `Labels.parts`, for labels whose values are Word fields or CSS counters."""
 STABLE_DATE = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
@@ -69,24 +69,34 @@ def document_templates(config: Config, documents: list[Document]) -> dict[str, C
     return catalogs
 
 
+def _ui_messages(root: Path):
+    """(file, line, message, comments, context, base) of every label: in the templates the
+    site uses (its own, else the package's default, file by file) and in the installed
+    pipeline's renderers."""
+    options = {"keywords": UI_KEYWORDS, "comment_tags": ("Translators:",),
+               "strip_comment_tags": True}
+    for name, path in style_files(root, "templates", "**/*.j2").items():
+        for lineno, message, comments, context in extract_from_file(
+                "jinja2.ext:babel_extract", str(path), **options):
+            yield f"templates/{name}", lineno, message, comments, context, "styles"
+    for filename, lineno, message, comments, context in extract_from_dir(
+            str(PIPELINE), method_map=[("render/**.py", "python")], **options):
+        yield filename, lineno, message, comments, context, "pipeline"
+
+
 def ui_template(config: Config) -> Catalog:
     """Labels printed by the templates and the pipeline itself."""
     catalog = _catalog(UI_DOMAIN, config, STABLE_DATE)
-    for base, pattern, method in UI_SOURCES:
-        # The project's own templates; the labels of the installed pipeline itself.
-        folder = PIPELINE if base == "pipeline" else config.root / base
-        for filename, lineno, message, comments, context in extract_from_dir(
-                str(folder), method_map=[(pattern, method)],
-                keywords=UI_KEYWORDS, comment_tags=("Translators:",), strip_comment_tags=True):
-            if not isinstance(message, str) or not message:
-                continue
-            location = (f"{base}/{Path(filename).as_posix()}", lineno)
-            existing = catalog.get(message, context)
-            if existing is not None:
-                existing.locations.append(location)
-                continue
-            notes = list(comments) or ["label printed by the templates"]
-            if "{" in message:
-                notes.append("keep the {placeholders} exactly as they are")
-            catalog.add(message, locations=[location], auto_comments=notes, context=context)
+    for filename, lineno, message, comments, context, base in _ui_messages(config.root):
+        if not isinstance(message, str) or not message:
+            continue
+        location = (f"{base}/{Path(filename).as_posix()}", lineno)
+        existing = catalog.get(message, context)
+        if existing is not None:
+            existing.locations.append(location)
+            continue
+        notes = list(comments) or ["label printed by the templates"]
+        if "{" in message:
+            notes.append("keep the {placeholders} exactly as they are")
+        catalog.add(message, locations=[location], auto_comments=notes, context=context)
     return catalog
