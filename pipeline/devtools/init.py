@@ -73,6 +73,17 @@ def readme(organisation: str, source_locale: str, locales: list[str]) -> str:
         "Plainpress, so upgrading Plainpress needs no merge.\n")
 
 
+def _credit(path: Path, organisation: str) -> None:
+    """The example's `reviewed_by` (the review stamp's team) starts as the organisation,
+    instead of the template's placeholder team."""
+    lines = path.read_text("utf-8").splitlines(keepends=True)
+    for number, line in enumerate(lines):
+        if line.startswith("reviewed_by:"):
+            lines[number] = f"reviewed_by: {_toml(organisation)}\n"  # a JSON string is YAML
+            break
+    path.write_text("".join(lines), "utf-8")
+
+
 def init(folder: Path, organisation: str, source_locale: str = "en",
          locales: list[str] | None = None, page_size: str = "letter") -> list[Path]:
     """Create the site in `folder` (new or empty); returns the files written."""
@@ -106,7 +117,9 @@ def init(folder: Path, organisation: str, source_locale: str = "en",
     from pipeline.translate import update
 
     files = list(written)
-    files.append(new_document(folder, EXAMPLE_ID, locale=source_locale,
-                              title=TITLES.get(language, TITLES["en"])))
+    example = new_document(folder, EXAMPLE_ID, locale=source_locale,
+                           title=TITLES.get(language, TITLES["en"]))
+    files.append(example)
+    _credit(example, organisation.strip())
     files += update.update(config_mod.load(folder), [])  # ui.pot, shared.pot, the PO files
     return files

@@ -1,7 +1,8 @@
 """Results → `build/report.json` (the machine-readable record of a build).
 
 Schema (version 1):
-  {"version": 1, "project": str (folder name), "organisation": str, "selection": {...},
+  {"version": 1, "plainpress": str (the version that built it, `pipeline.__version__`),
+   "project": str (folder name), "organisation": str, "selection": {...},
    "run": {"artifacts", "built", "reused", "withheld"} (what this run did),
    "artifacts": [{"path", "document", "locale", "output", "published", "size", "pages",
                   "sha256", "page_size" (the edition's, null for HTML), "withheld_because"}],
@@ -20,6 +21,8 @@ from __future__ import annotations
 
 import json
 
+from pipeline import __version__
+
 
 def to_json(project: str, selection: dict, outcomes: list, checks: list,
             skipped: list | None = None, removed: list | None = None,
@@ -31,6 +34,7 @@ def to_json(project: str, selection: dict, outcomes: list, checks: list,
     failed = [c for c in checks if not c.passed]
     data = {
         "version": 1,
+        "plainpress": __version__,  # which Plainpress built it: a site's record across upgrades
         "project": project,
         "organisation": organisation,
         "selection": selection,
