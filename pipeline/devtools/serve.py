@@ -1,7 +1,7 @@
 """`plainpress serve`: preview `build/` on localhost, rebuild on save, reload the open page.
 
 Why: an author's loop is edit, save, look. As with `mkdocs serve` and `quarto preview`, this
-serves the build folder over HTTP, polls the inputs (source/, locales/, styles/, pyproject.toml)
+serves the build folder over HTTP, polls the inputs (source/, locales/, styles/, pyproject.toml or plainpress.toml)
 for changes every half second (mtime and size: no extra dependency, works on every file system),
 calls `rebuild()` when something changed, and bumps a version number. Every HTML page it serves
 gets a tiny script that polls `/__plainpress/version` and reloads the page when the number
@@ -51,7 +51,7 @@ from pipeline.devtools import serve_withheld
 from pipeline.devtools.serve_withheld import PREVIEW_PREFIX
 from pipeline.errors import EXIT_GATE_FAILED, EXIT_OK
 
-WATCHED = ("source", "locales", "styles", "pyproject.toml")
+WATCHED = ("source", "locales", "styles", "pyproject.toml", "plainpress.toml")
 VERSION_PATH = "/__plainpress/version"
 RELOAD_SCRIPT = (
     "<script>/* plainpress serve: reloads this page after a rebuild (not in the file) */"

@@ -107,7 +107,9 @@ def main(argv: list[str]) -> int:
         argv = ["check"]
     if argv[:1] == ["check"]:
         import tomllib
-        theme = tomllib.loads(Path("styles/theme.toml").read_text("utf-8"))
+        from pipeline.settings.styles import style_path
+        # The theme of the site in the current folder, else the one shipped with Plainpress.
+        theme = tomllib.loads(style_path(Path.cwd(), "theme.toml").read_text("utf-8"))
         lost = missing(list(theme["fonts"].values()))
         for family in lost:
             print(f"styles/theme.toml: error: font `{family}` is not installed "
