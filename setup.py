@@ -4,9 +4,12 @@ catalogs go into the wheel as package data (`pipeline/defaults/styles`,
 which stay where they are because this repository is also the sample site. Only the `ui`
 catalogs ship: the sample site's document translations are not Plainpress's.
 
-setuptools builds in `.build-wheel/`, not `build/`, which is the sample site's output folder.
+setuptools builds in `.build-wheel/`, not `build/`, which is the sample site's output folder;
+that scratch folder is emptied first, so that a module deleted from `pipeline/` is never
+shipped from an earlier build's copy.
 """
 
+import shutil
 from pathlib import Path
 
 from setuptools import find_packages, setup
@@ -27,10 +30,12 @@ def data_packages() -> dict[str, tuple[str, list[str]]]:
     return found
 
 
+BUILD = Path(__file__).resolve().parent / ".build-wheel"
+shutil.rmtree(BUILD, ignore_errors=True)
 DATA = data_packages()
 setup(
     packages=[*find_packages(include=["pipeline", "pipeline.*"]), *DATA],
     package_dir={name: folder for name, (folder, _) in DATA.items()},
     package_data={name: files for name, (_, files) in DATA.items()},
-    options={"build": {"build_base": ".build-wheel"}},
+    options={"build": {"build_base": str(BUILD)}},
 )
