@@ -147,3 +147,27 @@ def test_a_shared_block_left_as_a_placeholder_is_an_error_at_its_line(site):
         reader.read_snippet(config.load(site.root), "contact")
     assert str(error.value.loc) == "source/_shared/contact.md:3"
     assert "Write how patients reach you." in error.value.message
+
+
+def test_init_refuses_a_folder_in_use_and_a_bad_locale_before_writing(tmp_path, capsys):
+    from pipeline.cli import main
+
+    (tmp_path / "used").mkdir()
+    (tmp_path / "used" / "notes.txt").write_text("mine", "utf-8")
+    assert main(["init", str(tmp_path / "used"), "--organisation", "Hillside Clinic"]) == 2
+    assert "is not an empty folder" in capsys.readouterr().err
+    assert main(["init", str(tmp_path / "new"), "--organisation", "Hillside Clinic",
+                 "--locale", "qq"]) == 2
+    assert "--locale qq" in capsys.readouterr().err and not (tmp_path / "new").exists()
+
+
+def test_init_then_new_uses_the_shipped_template_of_the_source_language(tmp_path, capsys):
+    from pipeline.cli import main
+
+    site = tmp_path / "clinica"
+    assert main(["init", str(site), "--organisation", "Clínica Sur",
+                 "--source-locale", "es"]) == 0
+    assert main(["-C", str(site), "new", "dolor-de-espalda"]) == 0
+    assert "new-document.es.md (shipped with Plainpress)" in capsys.readouterr().out
+    assert "## ¿Qué es?" in (site / "source/dolor-de-espalda.md").read_text("utf-8")
+    assert 'organisation = "Clínica Sur"' in (site / "plainpress.toml").read_text("utf-8")
