@@ -18,6 +18,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import require_tool
 from pypdf import PdfReader
 
 pytestmark = pytest.mark.slow
@@ -172,6 +173,7 @@ def test_the_wheel_carries_the_defaults_and_nothing_of_the_sample_site(installed
 def sites(installed, tmp_path_factory) -> dict[str, tuple[Path, subprocess.CompletedProcess]]:
     """Each site as `plainpress init` writes it, then built once before and once after the
     clinic wrote its approved text: {folder: (site, first build)}."""
+    require_tool("msgmerge")  # init starts the ui catalogs with `plainpress i18n update`
     home = tmp_path_factory.mktemp("clinic-sites")
     built = {}
     for folder, (organisation, options, disclaimer, contact, document) in SITES.items():
