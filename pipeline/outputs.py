@@ -47,7 +47,7 @@ class Output:
     renderer: str
     """`render.<module>:<function>` that turns a localized Document into the bytes."""
     styles: tuple[str, ...]
-    """Files under `styles/` the renderer reads (they are part of its fingerprint)."""
+    """Files under `styles/` the renderer and its gates read (part of its fingerprint)."""
     gates: tuple[str, ...]
     """Gate ids (see `gates.GATES`) run on every artifact of this kind, in this order."""
     reader: str = "pdf"
@@ -66,7 +66,10 @@ class Output:
 
 
 ARTICLE_PAGE = ("templates/article.html.j2", "templates/blocks.html.j2", "css/article.css.j2")
-HANDOUT_PAGE = ("templates/handout.html.j2", "templates/blocks.html.j2", "css/handout.css.j2")
+PLAIN_WORDS = tuple(f"plain-words/{locale}.toml" for locale in ("en", "es", "ar", "zh_Hans"))
+"""The plain-language gate's tables of plainer words (a handout is re-gated when one changes)."""
+HANDOUT_PAGE = ("templates/handout.html.j2", "templates/blocks.html.j2", "css/handout.css.j2",
+                *PLAIN_WORDS)
 
 OUTPUTS: tuple[Output, ...] = (
     Output(Kind.HTML, "{id}.html", "HTML page", Part.ARTICLE, "html:render_page",
@@ -79,12 +82,12 @@ OUTPUTS: tuple[Output, ...] = (
            paged=True),
     Output(Kind.HANDOUT, "{id}-handout.pdf", "Handout", Part.HANDOUT, "pdf:render_handout",
            HANDOUT_PAGE, ("required-text", "text-fidelity", "pdf-ua", "page-budget",
-                          "min-text-size", "reading-level", "jargon"),
+                          "min-text-size", "reading-level", "jargon", "plain-language"),
            paged=True, pdf=True, edition="handout", min_text_pt=12.0, page_budget=2),
     Output(Kind.HANDOUT_LARGE, "{id}-handout-large.pdf", "Large-print handout", Part.HANDOUT,
            "pdf:render_handout", HANDOUT_PAGE,
            ("required-text", "text-fidelity", "pdf-ua", "page-budget", "min-text-size",
-            "reading-level"),
+            "reading-level", "plain-language"),
            paged=True, pdf=True, edition="handout_large", min_text_pt=18.0, page_budget=4),
     # Braille: one edition whatever the paper (a braille page is cells and lines, configured in
     # [tool.plainpress.braille]); the .brl.txt preview is the same pages as Unicode braille.

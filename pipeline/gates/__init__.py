@@ -20,4 +20,5 @@ GATES: dict[str, str] = {
     "braille-format": "braille_format",
     "braille-readback": "braille_readback",
     "braille-page-budget": "braille_page_budget",
+    "plain-language": "plain_language",
 }

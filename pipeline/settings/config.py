@@ -40,6 +40,23 @@ class ReadingTargets:
 
 
 @dataclass(frozen=True, slots=True)
+class PlainLanguage:
+    """Limits of the plain-language gate, per locale (or language) with a default."""
+
+    rare_zipf: dict = field(default_factory=lambda: {"default": 3.0})
+    """A word whose Zipf frequency (wordfreq) is below this is rare: `default` or a locale."""
+    sentence_limit: dict = field(default_factory=lambda: {"default": 25, "es": 30, "ar": 25,
+                                                          "zh": 50})
+    """Longest sentence: words (characters for `zh`), by locale or language."""
+
+    def limit(self, table: str, locale: str) -> float:
+        """The value for `locale` (`zh_Hans` → `zh_Hans`, then `zh`, then `default`)."""
+        values = getattr(self, table)
+        lang = re.split(r"[-_]", locale)[0].lower()
+        return values.get(locale, values.get(lang, values["default"]))
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """Everything `[tool.plainpress]` can say, with defaults filled in."""
 
@@ -58,6 +75,7 @@ class Config:
     email_size_limit_kb: int = 500
     reading: ReadingTargets = field(default_factory=ReadingTargets)
     jargon: tuple[str, ...] = ()
+    plain: PlainLanguage = field(default_factory=PlainLanguage)
     reference_docx: str | None = None
     """A .docx whose styles the DOCX output uses instead of the theme's (like pandoc's
     --reference-doc), relative to the project."""
@@ -91,6 +109,7 @@ _SCHEMA: dict[str, type | tuple[type, ...]] = {
     "email_size_limit_kb": int,
     "reading_level": dict,
     "jargon": list,
+    "plain_language": dict,
     "reference_docx": str,
     "job_timeout_s": (int, float),
     "braille": dict,
@@ -240,6 +259,7 @@ def load(root: Path) -> Config:
     if not all(isinstance(term, str) for term in jargon):
         raise ConfigError("`jargon` must be a list of words", where("jargon"),
                           hint='write it as `jargon = ["myocardial", "idiopathic"]`')
+    plain = _plain_language(table.get("plain_language", {}), where)
     return Config(
         root=root,
         organisation=table["organisation"].strip(),
@@ -251,10 +271,33 @@ def load(root: Path) -> Config:
         email_size_limit_kb=table.get("email_size_limit_kb", 500),
         reading=ReadingTargets(**{k: float(v) for k, v in reading.items()}),
         jargon=tuple(jargon),
+        plain=plain,
         reference_docx=table.get("reference_docx"),
         job_timeout_s=float(timeout),
         braille=parse_braille(table.get("braille", {}), where),
     )
+
+
+def _plain_language(table: dict, where) -> PlainLanguage:
+    """`[tool.plainpress.plain_language]`: `rare_zipf` and `sentence_limit`, each a number (for
+    every locale) or a table of numbers by locale or language (`default` for the rest)."""
+    defaults = PlainLanguage()
+    values = {}
+    for key, value in table.items():
+        if key not in ("rare_zipf", "sentence_limit"):
+            raise ConfigError(f"unknown setting `{key}` in [tool.plainpress.plain_language]",
+                              where(key), hint="known keys: rare_zipf, sentence_limit")
+        given = value if isinstance(value, dict) else {"default": value}
+        for name, number in given.items():
+            if (not isinstance(number, (int, float)) or isinstance(number, bool)
+                    or not math.isfinite(number) or number <= 0):
+                raise ConfigError(f"`{key}` must be a number above 0, not {_shown(number)}",
+                                  where(key), hint=f"write it as `{key} = "
+                                  f"{getattr(defaults, key)['default']}` or as a table by "
+                                  f"locale, e.g. `{key} = {{ default = "
+                                  f"{getattr(defaults, key)['default']}, zh = 50 }}`")
+        values[key] = {**getattr(defaults, key), **given}
+    return PlainLanguage(**values)
 
 
 def _page_sizes(table: dict, where) -> tuple[str, ...]:
@@ -295,6 +338,7 @@ def _example(key: str) -> str:
             "email_size_limit_kb": "`email_size_limit_kb = 500`",
             "reading_level": "a [tool.plainpress.reading_level] table",
             "jargon": '`jargon = ["word", "other word"]`',
+            "plain_language": "a [tool.plainpress.plain_language] table",
             "reference_docx": '`reference_docx = "styles/reference.docx"`',
             "job_timeout_s": "`job_timeout_s = 300`",
             "braille": "a [tool.plainpress.braille] table"}.get(key, f"`{key}`")
