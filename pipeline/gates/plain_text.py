@@ -3,8 +3,8 @@ rare words, explanations, passive voice and plainer words.
 
 Why its own module: these are per-language rules written as data (patterns, a substitution table
 under `styles/plain-words/`), and the gate only combines them. Words come from `wordfreq`'s
-tokenizer (jieba segments Chinese; Arabic is normalised the way its frequencies are counted), so
-a Chinese "word" is a word and not a run of characters up to the next comma. A word is rare when
+tokenizer (Arabic normalised the way its frequencies are counted) and, for Chinese, from jieba's
+segmentation, so a Chinese "word" is a word and not a run of characters up to the next comma. A word is rare when
 its Zipf frequency (log10 of uses per billion words) is below the locale's threshold: Zipf 3 is
 about once in a million words ("ovulation"), everyday words are 4–7.
 """
@@ -34,7 +34,7 @@ DEFINING = {
     "ar": (r"{w}\w*\s*(?:\(|—|–|:|،\s*(?:أي|وهو|وهي|الذي|التي)|\s+(?:يعني|تعني|هو|هي|أي))",
            r"(?:يسمى|تسمى|يُسمى|تُسمى|يدعى|تدعى|باسم|\()\s*{w}"),
     "zh": (r"{w}\s*(?:（|\(|—|：|:|，?(?:是指|指的是|就是|意思是|是|指))",
-           r"(?:叫做|叫|称为|称作|名为|（|\()\s*{w}"),
+           r"(?:叫做|叫作|叫|称为|称作|名为|（|\()[^，。]{{0,4}}{w}"),
 }
 """How a language explains a word where it first uses it: "X means …", "X (…)", "called X"."""
 
@@ -121,6 +121,16 @@ def arabic_forms(token: str) -> set[str]:
     return forms
 
 
+def _tokens(sentence: str, lang: str) -> list[str]:
+    """Words as wordfreq tokenizes them; Chinese through jieba's full dictionary, which keeps
+    medical compounds whole (静脉曲张, 附睾炎) where wordfreq's own smaller one splits them into
+    common single characters; wordfreq then scores the compound."""
+    if lang != "zh":
+        return _wordfreq().tokenize(sentence, lang)
+    import jieba
+    return [token.strip().lower() for token in jieba.lcut(sentence) if token.strip()]
+
+
 def singular(word: str) -> str:
     """English and Spanish plurals folded: biopsies → biopsy, biopsias → biopsia."""
     if len(word) > 4 and word.endswith("ies"):
@@ -136,7 +146,7 @@ def words(sentence: str, locale: str) -> list[Word]:
     wf = _wordfreq()
     lang = lang_of(locale)
     out = []
-    for token in wf.tokenize(sentence, lang):
+    for token in _tokens(sentence, lang):
         if not any(ch.isalpha() for ch in token) or any(ch.isdigit() for ch in token):
             continue
         forms = arabic_forms(token) if lang == "ar" else {token}

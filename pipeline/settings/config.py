@@ -296,7 +296,8 @@ def _plain_language(table: dict, where) -> PlainLanguage:
                                   f"{getattr(defaults, key)['default']}` or as a table by "
                                   f"locale, e.g. `{key} = {{ default = "
                                   f"{getattr(defaults, key)['default']}, zh = 50 }}`")
-        values[key] = {**getattr(defaults, key), **given}
+        # A number is every locale's value; a table overrides the defaults it names.
+        values[key] = {**getattr(defaults, key), **given} if isinstance(value, dict) else given
     return PlainLanguage(**values)
 
 
