@@ -22,6 +22,7 @@ from pathlib import Path
 from pipeline.outputs import KINDS, OUTPUTS, Part, is_pdf
 from pipeline.outputs import shows as covers
 from pipeline.settings.styles import DEFAULT_STYLES
+from pipeline.report import plain
 
 OUTPUT_ORDER = KINDS
 OUTPUT_LABELS = {**{row.kind.value: row.label for row in OUTPUTS},
@@ -129,6 +130,7 @@ def view(report: dict, thumbnails: dict[str, bytes], email_limit_kb: int = 500) 
         "grid": grid, "status": STATUS,
         "reading": _reading(checks, documents),
         "braille": _braille(checks, documents),
+        "plain": plain.section(checks, documents, _locale),
         "translation": [{"locale": _locale(code), **_progress(row)}
                         for code, row in translation.items()],
         "problems": _problems(problems), "problem_count": len(problems),
