@@ -211,3 +211,50 @@ def test_config_thresholds_by_locale(project):
     with pytest.raises(config.ConfigError) as err:
         config.load(project.root)
     assert err.value.loc.line == 4
+
+
+@pytest.mark.slow
+def test_shipped_handouts_have_a_plain_language_section_with_key_points_first(tmp_path):
+    """The repository's own handouts, built in every locale: each has its summary in
+    report.json (score, findings with source lines, marked sentences), the key points on the
+    first screen of page 1, and its section in report.html."""
+    import json
+    import shutil
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    root = tmp_path / "shipped"
+    for name in ("source", "locales", "styles"):
+        shutil.copytree(repo / name, root / name)
+    shutil.copy(repo / "pyproject.toml", root / "pyproject.toml")
+    done = subprocess.run([sys.executable, "-m", "pipeline.cli", "-C", str(root), "build", "-q",
+                           "--format", "handout"], capture_output=True, text=True, cwd=repo)
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads((root / "build" / "report.json").read_text("utf-8"))
+    page = (root / "build" / "report.html").read_text("utf-8")
+    summaries = {c["locale"]: c for c in report["checks"] if c["check"] == pl.SUMMARY}
+    assert set(summaries) == {"en", "es", "ar", "zh_Hans"}
+    for locale, summary in summaries.items():
+        metrics = summary["metrics"]
+        first = next(i for i in metrics["items"] if i["id"] == "main-message-first")
+        assert first["passed"], (locale, first)
+        assert metrics["score"] >= 70 and metrics["lines"]
+        assert all(f["location"].startswith("source/non-obstructive-azoospermia.md:")
+                   for f in metrics["findings"])
+        assert metrics["not_a_grade"] is (locale in ("ar", "zh_Hans"))
+        assert f'id="plain-non-obstructive-azoospermia-{locale}"' in page
+    assert page.count("Statistics, not a grade") == 2
+    assert '<mark class="rare"' in page and '<mark class="passive"' in page
+
+
+def test_report_marks_rare_plainer_and_passive_words_inside_the_sentence():
+    from pipeline.report.plain import pieces
+
+    line = {"text": "A physician said oligozoospermia is found often.", "rare": ["oligozoospermia"],
+            "plainer": [{"word": "physician", "suggestion": "doctor"}], "passive": "is found"}
+    marked = [(p["text"], p["kind"]) for p in pieces(line) if p["kind"]]
+    assert marked == [("physician", "plainer"), ("oligozoospermia", "rare"),
+                      ("is found", "passive")]
+    assert "".join(p["text"] for p in pieces(line)) == line["text"]
