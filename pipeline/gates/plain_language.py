@@ -205,6 +205,15 @@ def evaluate(doc: m.Document, config, output: str, pages, jargon_checked: bool,
     return results
 
 
+def applies(subject) -> bool:
+    """Languages wordfreq has frequencies for; never a pseudo-locale (its accented English
+    would make every word rare)."""
+    from pipeline.settings.locale import PSEUDO
+
+    locale = subject.doc.locale
+    return locale not in PSEUDO and pt.supported(locale)
+
+
 def check(subject) -> list[CheckResult]:
     doc = subject.doc
     try:

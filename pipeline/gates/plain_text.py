@@ -72,6 +72,11 @@ def lang_of(locale: str) -> str:
     return language(locale)
 
 
+def supported(locale: str) -> bool:
+    """Whether wordfreq has word frequencies for the locale's language."""
+    return lang_of(locale) in _wordfreq().available_languages()
+
+
 def split_sentences(text: str, locale: str) -> list[str]:
     """The sentences of one unit (paragraph, heading, list item) in its language."""
     lang = lang_of(locale)

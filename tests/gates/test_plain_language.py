@@ -258,3 +258,13 @@ def test_report_marks_rare_plainer_and_passive_words_inside_the_sentence():
     assert marked == [("physician", "plainer"), ("oligozoospermia", "rare"),
                       ("is found", "passive")]
     assert "".join(p["text"] for p in pieces(line)) == line["text"]
+
+
+def test_pseudo_locales_and_languages_without_frequencies_are_left_out(project):
+    from types import SimpleNamespace
+
+    cfg, doc, _ = _project(project, "en")
+    for locale, expected in (("en", True), ("zh_Hans", True), ("en_XA", False),
+                             ("ar_XB", False), ("chr", False)):
+        subject = SimpleNamespace(doc=SimpleNamespace(locale=locale), config=cfg)
+        assert pl.applies(subject) is expected, locale
