@@ -87,7 +87,7 @@ OUTPUTS: tuple[Output, ...] = (
     Output(Kind.HANDOUT_LARGE, "{id}-handout-large.pdf", "Large-print handout", Part.HANDOUT,
            "pdf:render_handout", HANDOUT_PAGE,
            ("required-text", "text-fidelity", "pdf-ua", "page-budget", "min-text-size",
-            "reading-level", "plain-language"),
+            "reading-level"),  # jargon and plain-language: the same text, advised once
            paged=True, pdf=True, edition="handout_large", min_text_pt=18.0, page_budget=4),
     # Braille: one edition whatever the paper (a braille page is cells and lines, configured in
     # [tool.plainpress.braille]); the .brl.txt preview is the same pages as Unicode braille.
