@@ -11,12 +11,18 @@ PY            := $(VENV)/bin/python
 # liblouis translates the braille outputs (the library and its tables; lou_translate, which the
 # tests use as an independent reader). Our own ctypes binding loads liblouis.so.20, so the venv
 # needs no system Python package (python3-louis is not used).
+# The EPUB gates and the spoken edition: a Java runtime for EPUBCheck, Chromium for DAISY Ace,
+# eSpeak NG (the voice) and opus-tools (opusenc, the Ogg Opus encoder).
 SYSTEM_PACKAGES      := fonts-noto-core fonts-noto-cjk libharfbuzz-subset0 fontconfig gettext \
-                        poppler-utils liblouis20 liblouis-data liblouis-bin
+                        poppler-utils liblouis20 liblouis-data liblouis-bin \
+                        default-jre-headless chromium espeak-ng opus-tools
 # Extra packages the tests use: LibreOffice opens our DOCX files (page images come from
-# poppler's pdftoppm, installed above); headless Chromium runs axe-core on the HTML pages.
-TEST_SYSTEM_PACKAGES := libreoffice-writer-nogui chromium
+# poppler's pdftoppm, installed above); headless Chromium (above) runs axe-core on the HTML
+# pages.
+TEST_SYSTEM_PACKAGES := libreoffice-writer-nogui
 AXE := tests/browser/node_modules/axe-core/axe.min.js
+# DAISY Ace, the EPUB accessibility gate, from the npm registry, run on Debian's Chromium.
+ACE := tools/ace/node_modules/@daisy/ace-cli/bin/ace.js
 
 .PHONY: all build setup test test-latest lock check locales bench fuzz clean distclean
 
@@ -32,7 +38,7 @@ check: setup
 locales: setup
 	$(VENV)/bin/plainpress i18n update
 
-setup: $(VENV)/.installed $(VENV)/.system $(VENV)/.fonts
+setup: $(VENV)/.installed $(VENV)/.system $(VENV)/.fonts $(ACE)
 
 test: setup $(VENV)/.system-test $(AXE)
 	$(PY) -m pytest
@@ -43,6 +49,14 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json | $(VENV)/.sy
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
 	npm ci --prefix tests/browser --no-audit --no-fund --silent
+	touch $@
+
+# Puppeteer's own browser download is skipped (no network for it; Ace runs Debian's chromium).
+$(ACE): tools/ace/package.json tools/ace/package-lock.json | $(VENV)/.system
+	@command -v npm >/dev/null 2>&1 || { echo "installing system packages: nodejs npm"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs npm >/dev/null; }
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --prefix tools/ace --ignore-scripts --no-audit --no-fund --silent
 	touch $@
 
 $(PY):
@@ -64,7 +78,7 @@ lock: $(VENV)/.installed
 
 # The test suite against the newest versions pyproject.toml allows, in a throwaway venv: drift
 # seen before `make lock` takes it in. Not part of `make test` or CI.
-test-latest: $(VENV)/.system $(VENV)/.system-test $(VENV)/.fonts $(AXE)
+test-latest: $(VENV)/.system $(VENV)/.system-test $(VENV)/.fonts $(AXE) $(ACE)
 	@d=$$(mktemp -d) && trap 'rm -rf "$$d"' EXIT && \
 	  $(PYTHON) -m venv "$$d/venv" && \
 	  "$$d/venv/bin/pip" install --quiet --disable-pip-version-check --upgrade pip && \

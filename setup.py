@@ -36,6 +36,7 @@ DATA = data_packages()
 setup(
     packages=[*find_packages(include=["pipeline", "pipeline.*"]), *DATA],
     package_dir={name: folder for name, (folder, _) in DATA.items()},
-    package_data={name: files for name, (_, files) in DATA.items()},
+    package_data={**{name: files for name, (_, files) in DATA.items()},
+                  "pipeline.gates": ["EpubCheckBatch.java"]},  # EPUBCheck, one JVM per worker
     options={"build": {"build_base": str(BUILD)}},
 )

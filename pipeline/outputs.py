@@ -25,6 +25,9 @@ class Kind(StrEnum):
     HANDOUT_BRAILLE = "handout-braille"
     BRAILLE_TEXT = "braille-text"
     HANDOUT_BRAILLE_TEXT = "handout-braille-text"
+    EPUB = "epub"
+    HANDOUT_EPUB = "handout-epub"
+    AUDIO = "audio"
 
 
 class Part(StrEnum):
@@ -51,8 +54,9 @@ class Output:
     gates: tuple[str, ...]
     """Gate ids (see `gates.GATES`) run on every artifact of this kind, in this order."""
     reader: str = "pdf"
-    """How `readback.text` reads its text back: `pdf`, `html` or `docx` (`braille`: only
-    through liblouis, `readback.braille`)."""
+    """How `readback.text` reads its text back: `pdf`, `html`, `docx` or `epub` (`braille`:
+    only through liblouis, `readback.braille`; `opus`: an audio file, which no text gate
+    reads)."""
     paged: bool = False
     """Laid out on paper: one job and one file per page-size edition."""
     pdf: bool = False
@@ -63,6 +67,8 @@ class Output:
     """The smallest text allowed anywhere on the page (product floors, not the theme's)."""
     page_budget: int | None = None
     """The most pages it may run to."""
+    voiced: bool = False
+    """Only for the locales in `audio_locales` (the spoken edition on its own)."""
 
 
 ARTICLE_PAGE = ("templates/article.html.j2", "templates/blocks.html.j2", "css/article.css.j2")
@@ -70,6 +76,7 @@ PLAIN_WORDS = tuple(f"plain-words/{locale}.toml" for locale in ("en", "es", "ar"
 """The plain-language gate's tables of plainer words (a handout is re-gated when one changes)."""
 HANDOUT_PAGE = ("templates/handout.html.j2", "templates/blocks.html.j2", "css/handout.css.j2",
                 *PLAIN_WORDS)
+EPUB_GATES = ("required-text", "text-fidelity", "epubcheck", "ace", "media-overlays")
 
 OUTPUTS: tuple[Output, ...] = (
     Output(Kind.HTML, "{id}.html", "HTML page", Part.ARTICLE, "html:render_page",
@@ -100,6 +107,12 @@ OUTPUTS: tuple[Output, ...] = (
            "braille:render_text", (), ("braille-format",), reader="braille"),
     Output(Kind.HANDOUT_BRAILLE_TEXT, "{id}-handout.brl.txt", "Braille handout preview",
            Part.HANDOUT, "braille:render_text", (), ("braille-format",), reader="braille"),
+    Output(Kind.EPUB, "{id}.epub", "EPUB (e-book)", Part.ARTICLE, "epub:render_epub",
+           ("css/epub.css.j2",), EPUB_GATES, reader="epub"),
+    Output(Kind.HANDOUT_EPUB, "{id}-handout.epub", "Handout EPUB", Part.HANDOUT,
+           "epub:render_epub", ("css/epub.css.j2",), EPUB_GATES, reader="epub"),
+    Output(Kind.AUDIO, "{id}.opus", "Audio (Opus)", Part.ARTICLE, "epub:render_audio", (),
+           ("audio",), reader="opus", voiced=True),
 )
 """Every output kind, in the order builds plan them and the report shows them."""
 

@@ -83,8 +83,11 @@ def artifact_name(doc_id: str, locale: str, output: str, size: str | None,
 
 
 def _jobs(config: Config, docs, locales, kinds, sizes) -> list[Job]:
+    from pipeline.settings.voices import audio_locales
+    voiced = audio_locales(config)  # the spoken edition on its own: those locales only
     return [Job(doc_id, locale, kind, artifact_name(doc_id, locale, kind, size, config), size)
             for doc_id in docs for locale in locales for kind in kinds
+            if not outputs.output(kind).voiced or locale in voiced
             for size in (sizes if outputs.output(kind).paged else (None,))]
 
 

@@ -21,4 +21,8 @@ GATES: dict[str, str] = {
     "braille-readback": "braille_readback",
     "braille-page-budget": "braille_page_budget",
     "plain-language": "plain_language",
+    "epubcheck": "epub_check",
+    "ace": "ace",
+    "media-overlays": "media_overlays",
+    "audio": "audio",
 }

@@ -80,4 +80,7 @@ def text_of(output: str, data: bytes) -> str:
     if reader == "docx":
         from pipeline.readback.docx import docx_text
         return docx_text(data)
+    if reader == "epub":
+        from pipeline.readback.epub import epub_text
+        return epub_text(data)
     raise ValueError(f"no reader `{reader}` for output {output}")

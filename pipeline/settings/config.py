@@ -84,6 +84,9 @@ class Config:
     artifact withheld; a long article renders in well under a minute."""
     braille: BrailleSettings = field(default_factory=BrailleSettings)
     """`[tool.plainpress.braille]`: cells, lines, page numbers, tables per locale."""
+    audio_locales: tuple[str, ...] | None = None
+    """Locales that get a spoken edition (EPUB Media Overlays and `<id>.opus`); None: those
+    whose eSpeak NG voice reads the language as usually written (`settings.voices`)."""
 
     @property
     def page_size(self) -> str:
@@ -113,6 +116,7 @@ _SCHEMA: dict[str, type | tuple[type, ...]] = {
     "reference_docx": str,
     "job_timeout_s": (int, float),
     "braille": dict,
+    "audio_locales": list,
 }
 SITE_FILE = "plainpress.toml"
 RENAMED: dict[str, str] = {
@@ -260,6 +264,11 @@ def load(root: Path) -> Config:
         raise ConfigError("`jargon` must be a list of words", where("jargon"),
                           hint='write it as `jargon = ["myocardial", "idiopathic"]`')
     plain = _plain_language(table.get("plain_language", {}), where)
+    audio = table.get("audio_locales")
+    for code in audio or ():
+        if not isinstance(code, str) or code not in locales:
+            raise ConfigError(f"`audio_locales` names {_shown(code)}, which is not in `locales`",
+                              where("audio_locales"), hint=f"use some of: {', '.join(locales)}")
     return Config(
         root=root,
         organisation=table["organisation"].strip(),
@@ -275,6 +284,7 @@ def load(root: Path) -> Config:
         reference_docx=table.get("reference_docx"),
         job_timeout_s=float(timeout),
         braille=parse_braille(table.get("braille", {}), where),
+        audio_locales=tuple(dict.fromkeys(audio)) if audio is not None else None,
     )
 
 
@@ -343,6 +353,7 @@ def _example(key: str) -> str:
             "reference_docx": '`reference_docx = "styles/reference.docx"`',
             "job_timeout_s": "`job_timeout_s = 300`",
             "braille": "a [tool.plainpress.braille] table"}.get(key, f"`{key}`")
+            "audio_locales": '`audio_locales = ["en", "es"]`'}.get(key, f"`{key}`")
 
 
 def check_locale(code: str, loc: Loc) -> None:
