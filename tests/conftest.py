@@ -32,6 +32,11 @@ TOOL_PACKAGES = {
     "fc-list": "fontconfig",
     "fc-match": "fontconfig",
     "lou_translate": "liblouis-bin",
+    "java": "default-jre-headless",
+    "espeak-ng": "espeak-ng",
+    "opusenc": "opus-tools",
+    "opusdec": "opus-tools",
+    "opusinfo": "opus-tools",
 }
 """The Debian package that puts each program the tests run on PATH."""
 
@@ -192,3 +197,34 @@ def set_plural_forms(project, forms: str, locale: str = "es", domain: str = "sam
     lines[start:end + 1] = [f'"Plural-Forms: {forms}\\n"']
     path.write_text("\n".join(lines), "utf-8")
     return start + 1
+
+
+def make_project(root: Path, pyproject: str = PYPROJECT) -> Project:
+    """The sample project (as the `project` fixture) in `root`, with other settings."""
+    shutil.copytree(REPO / "styles", root / "styles")
+    proj = Project(root)
+    proj.write("pyproject.toml", pyproject)
+    proj.write("source/_shared/disclaimer.md", DISCLAIMER)
+    proj.write("source/_shared/contact.md", CONTACT)
+    proj.write("source/sample.md", SAMPLE)
+    proj.write("source/images/square.png", png_bytes())
+    return proj
+
+
+@pytest.fixture(scope="session")
+def epub_build(tmp_path_factory):
+    """(project, build result) of the sample's EPUBs and audio file, built once per session:
+    EPUBCheck, Ace and speech synthesis are slow, and every EPUB and audio test reads it."""
+    from pipeline.build import Selection, build
+
+    for tool in ("java", "espeak-ng", "opusenc", "chromium"):
+        require_tool(tool)
+    require_file(REPO / "tools/ace/node_modules/@daisy/ace-cli/bin/ace.js", "DAISY Ace",
+                 "runs `npm ci --prefix tools/ace`")
+    proj = make_project(tmp_path_factory.mktemp("epub") / "proj")
+    return proj, build(proj.root, Selection(formats=("epub", "handout-epub", "audio")), jobs=1)
+
+
+def published(proj: Project, name: str, locale: str = "en") -> bytes:
+    """A file the build published."""
+    return (proj.root / "build" / locale / name).read_bytes()

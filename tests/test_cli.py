@@ -32,7 +32,8 @@ def test_build_publishes_pdf_html_and_report(project, capsys):
     assert {a["path"] for a in report["artifacts"]} == {
         "en/sample.html", "en/sample.pdf", "en/sample.docx", "en/sample-handout.pdf",
         "en/sample-handout-large.pdf", "en/sample.brf", "en/sample-handout.brf",
-        "en/sample.brl.txt", "en/sample-handout.brl.txt"}
+        "en/sample.brl.txt", "en/sample-handout.brl.txt",
+        "en/sample.epub", "en/sample-handout.epub", "en/sample.opus"}
     assert all(a["published"] for a in report["artifacts"])
     assert report["summary"]["errors"] == 0
     checks = {(c["check"], c["output"]) for c in report["checks"]}

@@ -33,7 +33,7 @@ def complete(path) -> bool:
                 return len(pdf.pages) > 0
         except pikepdf.PdfError:
             return False
-    if path.suffix == ".docx":
+    if path.suffix in (".docx", ".epub"):
         import zipfile
         try:
             return zipfile.ZipFile(io.BytesIO(data)).testzip() is None
@@ -43,6 +43,13 @@ def complete(path) -> bool:
         from pipeline.readback import braille
         pages = braille.read_brf(data) if path.suffix == ".brf" else braille.read_text(data)
         return all(len(page) == 25 and page[-1].strip(" \u2800") for page in pages)
+    if path.suffix == ".opus":
+        from pipeline.readback.opus import read_opus
+        from pipeline.readback.text import ArtifactUnreadable
+        try:
+            return read_opus(data).duration > 0
+        except ArtifactUnreadable:
+            return False
     return data.rstrip().endswith(b"</html>")
 
 
@@ -111,7 +118,8 @@ def test_killed_builds_leave_only_complete_artifacts_and_the_next_build_recovers
         else:
             pytest.fail(f"round {round_}: every build published everything before its kill")
         for path in build.rglob("*"):
-            if path.is_file() and path.suffix in (".pdf", ".docx", ".html", ".brf", ".txt"):
+            if path.is_file() and path.suffix in (".pdf", ".docx", ".html", ".brf", ".txt",
+                                                  ".epub", ".opus"):
                 assert complete(path), f"round {round_}: {path} is incomplete"
         now = {}
         for doc in KILLED_DOCS:
@@ -147,7 +155,8 @@ def test_two_builds_at_once_wait_for_each_other(project):
     assert second.returncode == 0, err2
     assert "waiting for another build" in err1 + err2
     for path in (project.root / "build").rglob("*"):
-        if path.is_file() and path.suffix in (".pdf", ".docx", ".html", ".brf", ".txt"):
+        if path.is_file() and path.suffix in (".pdf", ".docx", ".html", ".brf", ".txt",
+                                              ".epub", ".opus"):
             assert complete(path)
 
 

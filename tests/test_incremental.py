@@ -46,7 +46,9 @@ def test_editing_a_style_rebuilds_only_what_uses_it(project):
                       "en/sample.docx": "reused", "en/sample-handout.pdf": "built",
                       "en/sample-handout-large.pdf": "built", "en/sample.brf": "reused",
                       "en/sample-handout.brf": "reused", "en/sample.brl.txt": "reused",
-                      "en/sample-handout.brl.txt": "reused"}
+                      "en/sample-handout.brl.txt": "reused",
+                      "en/sample.epub": "reused", "en/sample-handout.epub": "reused",
+                      "en/sample.opus": "reused"}
 
 
 @pytest.mark.slow

@@ -81,6 +81,14 @@ def all_text(path) -> str:
             return " ".join(" ".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>",
                                                 package.read(name).decode()))
                             for name in package.namelist() if name.startswith("word/"))
+    if path.suffix == ".epub":  # every XML document: its text, and every attribute
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            return " ".join(html_text(package.read(name)) + package.read(name).decode()
+                            for name in package.namelist()
+                            if name.endswith((".xhtml", ".opf", ".smil")))
+    if path.suffix == ".opus":  # the title, language and chapter names it is tagged with
+        from pipeline.readback.opus import read_opus
+        return " ".join(f"{key}={value}" for key, value in read_opus(data).tags)
     return html_text(data) + data.decode("utf-8")  # the text, and every attribute
 
 
