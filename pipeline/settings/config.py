@@ -352,7 +352,7 @@ def _example(key: str) -> str:
             "plain_language": "a [tool.plainpress.plain_language] table",
             "reference_docx": '`reference_docx = "styles/reference.docx"`',
             "job_timeout_s": "`job_timeout_s = 300`",
-            "braille": "a [tool.plainpress.braille] table"}.get(key, f"`{key}`")
+            "braille": "a [tool.plainpress.braille] table",
             "audio_locales": '`audio_locales = ["en", "es"]`'}.get(key, f"`{key}`")
 
 
