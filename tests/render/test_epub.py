@@ -203,3 +203,10 @@ def test_a_draft_translation_is_marked_in_the_epub_too(es_project):
     assert page.get("lang") == "es"
     assert 'src="content.xhtml#' + mark.get("id") + '"' in book.files["EPUB/content.smil"].decode()
     assert all(c.passed for c in result.checks if c.check in ("epubcheck", "ace"))
+
+
+def test_the_summary_joins_chinese_sentences_without_a_space():
+    from pipeline.render.epub.package import _sentences
+    assert _sentences(["本出版物符合 WCAG 2.2 AA 级。", "每张图片都有文字说明。"]) == \
+        "本出版物符合 WCAG 2.2 AA 级。每张图片都有文字说明。"
+    assert _sentences(["One sentence.", "Another."]) == "One sentence. Another."

@@ -66,8 +66,17 @@ def accessibility(content: Content, audio: bool, labels: Labels) -> list[tuple[s
             [("schema:accessModeSufficient", s) for s in sufficient] +
             [("schema:accessibilityFeature", f) for f in features] +
             [("schema:accessibilityHazard", "none"),
-             ("schema:accessibilitySummary", " ".join(summary)),
+             ("schema:accessibilitySummary", _sentences(summary)),
              ("dcterms:conformsTo", CONFORMANCE)])
+
+
+def _sentences(parts: list[str]) -> str:
+    """Sentences joined as their script writes them: Chinese and Japanese full stops need no
+    space after them."""
+    out = ""
+    for part in parts:
+        out += part if not out or out.endswith(("。", "！", "？")) else " " + part
+    return out
 
 
 def identifier(doc, output: str) -> str:
